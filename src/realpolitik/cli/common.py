@@ -1,0 +1,64 @@
+"""Shared pieces of the command line: the app, scenario loading, parameters, output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from ..errors import InputError
+from ..scenario import Scenario
+
+app = typer.Typer(
+    name="realpolitik",
+    help="Model and forecast multi-actor negotiations. "
+    "With no scenario, commands use the built-in Russia–Japan model.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+SCENARIO_HELP = (
+    "A built-in scenario name (see `realpolitik scenarios`) or a scenario file: native "
+    "YAML/JSON, or another tool's format (KTAB, BDM table, decide) as readers exist."
+)
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def load_scenario(spec: str | None, *, fmt: str | None = None, **options: object) -> Scenario:
+    from .. import load
+    from ..scenarios import DEFAULT
+
+    return load(spec or DEFAULT, fmt=fmt, **options)
+
+
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    """``["rounds=10", "q=0.5"]`` → ``{"rounds": "10", "q": "0.5"}``."""
+    params: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key:
+            raise InputError(f"'{item}' is not of the form NAME=VALUE", field="--param",
+                             allowed="NAME=VALUE, e.g. rounds=10")
+        if key in params:
+            raise InputError(f"parameter '{key}' given twice", field="--param",
+                             allowed="each parameter once")
+        params[key] = value.strip()
+    return params
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print to stdout, or write the whole file atomically."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from ..io import atomic_write
+
+    atomic_write(output, text if text.endswith("\n") else text + "\n")

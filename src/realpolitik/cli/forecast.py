@@ -1,0 +1,132 @@
+"""``realpolitik forecast``: run models on a scenario."""
+
+from __future__ import annotations
+
+import io
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from ..errors import InputError
+from ..models import Result, get, names
+from ..scenario import Scenario
+from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def params_for(models: list[str], raw: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Split ``--param`` values among models: ``key=v`` goes to every selected model that
+    has ``key``; ``model.key=v`` to that model only."""
+    out: dict[str, dict[str, str]] = {m: {} for m in models}
+    for key, value in raw.items():
+        model, dot, name = key.rpartition(".")
+        if dot:
+            if model not in out:
+                raise InputError(f"parameter '{key}' names model '{model}', which is not "
+                                 "selected", field="--param", allowed=", ".join(models))
+            out[model][name] = value
+            continue
+        takers = [m for m in models if key in get(m).params.model_fields]
+        if not takers:
+            raise InputError(f"no selected model has a parameter '{key}'", field="--param",
+                             allowed="; ".join(
+                                 f"{m}: {', '.join(get(m).params.model_fields) or 'none'}"
+                                 for m in models))
+        for m in takers:
+            out[m][key] = value
+    return out
+
+
+def run_models(scenario: Scenario, models: list[str], raw_params: dict[str, str],
+               seed: int | None) -> list[Result]:
+    per_model = params_for(models, raw_params)
+    results = []
+    for name in models:
+        model = get(name)
+        params = model.validate_params(per_model[name]).model_dump()
+        rng = np.random.default_rng(seed)
+        results.append(model.run(scenario, rng=rng, seed=seed, **params))
+    return results
+
+
+def _fmt(value: float) -> str:
+    return "—" if not np.isfinite(value) else f"{value:.1f}"
+
+
+def render_table(scenario: Scenario, results: list[Result]) -> str:
+    table = Table(title=f"{scenario.title or scenario.name} — forecasts"
+                  + (f" (as of {scenario.as_of})" if scenario.as_of else ""))
+    table.add_column("issue", style="bold")
+    for r in results:
+        table.add_column(r.model, justify="right")
+    table.add_column("nearest anchor to the first model's forecast")
+    for i, issue in enumerate(scenario.issues):
+        cells = [_fmt(r.forecast[i]) for r in results]
+        anchor = scenario.nearest_anchor(issue.id, float(results[0].forecast[i]))
+        label = f"{anchor.value:g}: {anchor.label}" if anchor else ""
+        table.add_row(issue.id, *cells, label)
+    buffer = io.StringIO()
+    out = console()
+    out.file = buffer
+    out.print(table)
+    return buffer.getvalue()
+
+
+def render_csv(scenario: Scenario, results: list[Result]) -> str:
+    lines = ["model,issue,forecast,rounds,nearest_anchor"]
+    for r in results:
+        for i, issue in enumerate(r.issues):
+            value = float(r.forecast[i])
+            anchor = scenario.nearest_anchor(issue, value)
+            label = "" if anchor is None else anchor.label.replace('"', '""')
+            shown = repr(value) if np.isfinite(value) else ""
+            lines.append(f'{r.model},{issue},{shown},{int(r.rounds[i])},"{label}"')
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: list[Result]) -> str:
+    data = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+@app.command()
+def forecast(
+    scenario: Annotated[str | None, typer.Argument(help=SCENARIO_HELP)] = None,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m", help="Model to run; repeat for several. Default: every model.")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Model parameter NAME=VALUE (or MODEL.NAME=VALUE); repeatable.")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        OutputFormat.table),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
+                      ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for models that draw random numbers."
+                                             )] = None,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Force the input file's format (see `realpolitik formats`).")
+    ] = None,
+) -> None:
+    """Forecast every issue of a scenario with one or more models."""
+    chosen = list(dict.fromkeys(model)) if model else names()
+    for name in chosen:
+        get(name)
+    sc = load_scenario(scenario, fmt=input_format)
+    results = run_models(sc, chosen, parse_params(param), seed)
+    if fmt is OutputFormat.json:
+        text = render_json(results)
+    elif fmt is OutputFormat.csv:
+        text = render_csv(sc, results)
+    else:
+        text = render_table(sc, results)
+    emit(text, output)

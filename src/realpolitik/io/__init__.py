@@ -1,0 +1,66 @@
+"""Reading and writing scenarios in every supported format."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import InputError, read_text
+from ..scenario import Scenario
+from .registry import Reader, Writer, reader_named, readers, suffix_of, writers
+
+__all__ = ["Reader", "Writer", "atomic_write", "read", "readers", "write", "writers"]
+
+
+def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scenario:
+    """Read a scenario file; the format is chosen by ``fmt`` or by suffix and content."""
+    text = read_text(path)
+    if fmt is not None:
+        reader = reader_named(fmt)
+        if reader is None:
+            raise InputError(f"unknown input format '{fmt}'", source=path,
+                             allowed=", ".join(r.name for r in readers()))
+        return reader.parse(text, path, **options)
+    suffix = suffix_of(path)
+    candidates = [r for r in readers() if suffix in r.suffixes]
+    if not candidates:
+        known = sorted({s for r in readers() for s in r.suffixes})
+        raise InputError(f"unrecognised file type '{suffix or '(none)'}'", source=path,
+                         allowed=", ".join(known))
+    for reader in candidates:
+        if reader.sniff(text):
+            return reader.parse(text, path, **options)
+    names = ", ".join(r.name for r in candidates)
+    raise InputError(f"the content matches no known {suffix} format", source=path,
+                     allowed=names)
+
+
+def atomic_write(path: str | Path, text: str | bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dumps(scenario: Scenario, path: str | Path, *, fmt: str | None = None) -> str:
+    """The text of ``scenario`` in the format named by ``fmt`` or by ``path``'s suffix."""
+    suffix = suffix_of(path)
+    for writer in writers():
+        if (fmt is not None and writer.name == fmt) or (fmt is None and suffix in writer.suffixes):
+            return writer.dump(scenario)
+    allowed = ", ".join(f"{w.name} ({' '.join(w.suffixes)})" for w in writers())
+    raise InputError(f"no writer for {fmt or suffix or 'this file'}", source=path, allowed=allowed)
+
+
+def write(scenario: Scenario, path: str | Path, *, fmt: str | None = None) -> None:
+    """Write ``scenario`` atomically in the format named by ``fmt`` or by the suffix."""
+    atomic_write(path, dumps(scenario, path, fmt=fmt))

@@ -1,0 +1,40 @@
+"""Shared test fixtures.
+
+Tests that need the reference data in ``../shared`` use the ``shared`` fixture: it skips
+when the folder is absent and fails instead when ``REALPOLITIK_REQUIRE_SHARED=1``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(os.environ.get("REALPOLITIK_SHARED", ROOT.parent / "shared"))
+
+
+def require_shared(*parts: str) -> Path:
+    """The path under ``../shared``; skip (or fail in CI) when it is missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"reference data not found: {path}"
+        if os.environ.get("REALPOLITIK_REQUIRE_SHARED") == "1":
+            pytest.fail(message + " (REALPOLITIK_REQUIRE_SHARED=1)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def shared():
+    """Call with path parts under ../shared: ``shared("data", "bdm", "sultan.csv")``."""
+    return require_shared
+
+
+@pytest.fixture
+def tiny():
+    import realpolitik
+
+    return realpolitik.load(FIXTURES / "tiny.yaml")
