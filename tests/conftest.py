@@ -7,11 +7,14 @@ when the folder is absent and fails instead when ``REALPOLITIK_REQUIRE_SHARED=1`
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Test this checkout's sources even when another checkout is the installed one.
+sys.path.insert(0, str(ROOT / "src"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(os.environ.get("REALPOLITIK_SHARED", ROOT.parent / "shared"))
 
