@@ -64,8 +64,9 @@ class InputError(ValueError):
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 
 
-def read_text(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
+def read_text(path: str | Path, *, max_bytes: int | None = None) -> str:
     """Read a UTF-8 text file, refusing binaries, bad encodings and oversized files."""
+    max_bytes = MAX_INPUT_BYTES if max_bytes is None else max_bytes
     p = Path(path)
     if not p.exists():
         raise InputError("file not found", source=p)

@@ -73,7 +73,8 @@ class Distribution(_Strict):
         if missing or extra:
             raise PydanticCustomError(
                 "distribution",
-                "a {dist} distribution takes exactly {needed}; missing {missing}, unexpected {extra}",
+                "a {dist} distribution takes exactly {needed}; "
+                "missing {missing}, unexpected {extra}",
                 {"dist": self.dist, "needed": ", ".join(needed),
                  "missing": missing or "none", "extra": extra or "none"},
             )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+import typer
+
 from ..errors import InputError
 from . import forecast as _forecast  # noqa: F401  (registers commands)
 from . import inspect as _inspect  # noqa: F401
@@ -28,14 +30,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            print("realpolitik: aborted", file=sys.stderr)
-            return 130
-        raise
+    except typer.Abort:
+        print("realpolitik: aborted", file=sys.stderr)
+        return 130
+    except typer.TyperException as exc:  # usage errors: bad option, bad choice
+        show = getattr(exc, "show", None)
+        if show is None:
+            raise
+        show()
+        return int(getattr(exc, "exit_code", 2))
     return code if isinstance(code, int) else 0

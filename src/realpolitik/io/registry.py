@@ -1,5 +1,8 @@
-"""Reader and writer registry: each module in ``realpolitik.io`` may define ``READER`` and
-``WRITER`` (or ``WRITERS``, a tuple); they are found by scanning the package, so a new format is one new module."""
+"""Reader and writer registry.
+
+Each module in ``realpolitik.io`` may define ``READER`` and ``WRITER`` (or ``WRITERS``, a
+tuple); they are found by scanning the package, so a new format is one new module.
+"""
 
 from __future__ import annotations
 
