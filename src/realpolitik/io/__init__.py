@@ -31,9 +31,11 @@ def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scen
     for reader in candidates:
         if reader.sniff(text):
             return reader.parse(text, path, **options)
+    if len(candidates) == 1:  # let the one reader say what is wrong
+        return candidates[0].parse(text, path, **options)
     names = ", ".join(r.name for r in candidates)
     raise InputError(f"the content matches no known {suffix} format", source=path,
-                     allowed=names)
+                     allowed=f"{names} (or force one with --input-format)")
 
 
 def atomic_write(path: str | Path, text: str | bytes) -> None:
