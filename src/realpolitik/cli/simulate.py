@@ -1,0 +1,180 @@
+"""``realpolitik simulate`` and ``realpolitik sensitivity``."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from ..analysis.montecarlo import BLOCK, MonteCarloResult
+from ..analysis.montecarlo import simulate as run_simulation
+from ..analysis.sensitivity import global_indices, tornado
+from ..models import get
+from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params
+from .forecast import OutputFormat
+
+
+def _progress_bar(show: bool | None):
+    """A rich progress bar on stderr (when it is a terminal, or when asked)."""
+    if show is None:
+        show = sys.stderr.isatty()
+    if not show:
+        return None, None
+    bar = Progress(
+        TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        TextColumn("{task.fields[rate]} draws/s"), TimeRemainingColumn(),
+        console=console(stderr=True), transient=True,
+    )
+    return bar, None
+
+
+def render_simulation(result: MonteCarloResult) -> str:
+    sc = result.scenario
+    title = (f"{sc.title or sc.name} — {result.model}, {result.draws:,} draws"
+             + (f" of {result.draws_requested:,} (PARTIAL)" if result.partial else "")
+             + f", seed {result.seed}")
+    table = Table(title=title)
+    for col in ("issue", "mean", "median", "5%", "25%", "75%", "95%", "mcse",
+                "P(≥ anchor)"):
+        table.add_column(col, justify="left" if col in ("issue", "P(≥ anchor)") else "right")
+
+    def f(v: float | None) -> str:
+        return "—" if v is None else f"{v:.1f}"
+
+    for entry in result.summary():
+        anchors = "\n".join(f"≥{a['value']:g} {a['label']}: {a['p_at_or_above']:.2f}"
+                            for a in entry["anchors"])
+        q = entry["quantiles"]
+        mcse = "—" if entry["mcse"] is None else f"{entry['mcse']:.2f}"
+        table.add_row(entry["id"], f(entry["mean"]), f(entry["median"]), f(q["5"]), f(q["25"]),
+                      f(q["75"]), f(q["95"]), mcse, anchors)
+    buffer = io.StringIO()
+    out = console()
+    out.file = buffer
+    out.print(table)
+    for note in result.notes:
+        out.print(f"note: {note}")
+    return buffer.getvalue()
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str | None, typer.Argument(help=SCENARIO_HELP)] = None,
+    model: Annotated[str, typer.Option("--model", "-m", help="Model to run.")] = "compromise",
+    draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed: same seed, same numbers.")] = 0,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p",
+                                                    help="Model parameter NAME=VALUE.")] = None,
+    widen: Annotated[float, typer.Option(
+        help="Add ± this fraction around every number without declared uncertainty.")] = 0.0,
+    chunk_size: Annotated[int, typer.Option(
+        help=f"Draws per task (whole blocks of {BLOCK}); bounds memory.")] = 4 * BLOCK,
+    workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a Dask distributed scheduler to run on.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal).")
+    ] = None,
+) -> None:
+    """Monte Carlo: the forecast's distribution under the scenario's uncertainty."""
+    get(model)
+    sc = load_scenario(scenario)
+    bar, _ = _progress_bar(progress)
+    callback = None
+    if bar is not None:
+        task = bar.add_task("draws", total=draws, rate="—")
+        import time
+
+        start = time.perf_counter()
+
+        def callback(done: int, total: int) -> None:
+            rate = done / max(time.perf_counter() - start, 1e-9)
+            bar.update(task, completed=done, rate=f"{rate:,.0f}")
+
+        bar.start()
+    try:
+        result = run_simulation(sc, model, draws, seed, params=parse_params(param),
+                                widen=widen, chunk_size=chunk_size, workers=workers,
+                                scheduler=scheduler, progress=callback)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if result.partial:
+        print(f"realpolitik: interrupted; the output holds {result.draws:,} of "
+              f"{result.draws_requested:,} draws (partial)", file=sys.stderr)
+    if fmt is OutputFormat.json:
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    elif fmt is OutputFormat.csv:
+        rows = ["issue,n,mean,median,sd,mcse,q5,q25,q75,q95"]
+        for e in result.summary():
+            q = e["quantiles"]
+            vals = [e["n"], e["mean"], e["median"], e["sd"], e["mcse"], q["5"], q["25"],
+                    q["75"], q["95"]]
+            rows.append(",".join([e["id"], *("" if v is None else repr(v) for v in vals)]))
+        text = "\n".join(rows)
+    else:
+        text = render_simulation(result)
+    emit(text, output)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[str | None, typer.Argument(help=SCENARIO_HELP)] = None,
+    model: Annotated[str, typer.Option("--model", "-m")] = "compromise",
+    method: Annotated[str, typer.Option(
+        help="tornado (one at a time), sobol or morris (global, via SALib).")] = "tornado",
+    delta: Annotated[float, typer.Option(
+        help="± fraction for inputs without declared uncertainty.")] = 0.1,
+    samples: Annotated[int, typer.Option(help="Base samples for sobol/morris.")] = 256,
+    top: Annotated[int, typer.Option(help="Rows per issue in the table.")] = 5,
+    seed: Annotated[int, typer.Option()] = 0,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Which actors' positions, saliences and capabilities move each forecast most."""
+    get(model)
+    sc = load_scenario(scenario)
+    params = parse_params(param)
+    if method == "tornado":
+        frame = tornado(sc, model, delta=delta, params=params, seed=seed)
+        key = "swing"
+    else:
+        frame = global_indices(sc, model, method=method, samples=samples, delta=delta,
+                               seed=seed, params=params)
+        key = "ST" if method == "sobol" else "mu_star"
+    if fmt is OutputFormat.json:
+        text = frame.to_json(orient="records", indent=2, force_ascii=False, double_precision=15)
+    elif fmt is OutputFormat.csv:
+        text = frame.to_csv(index=False, float_format="%.12g")
+    else:
+        table = Table(title=f"{sc.title or sc.name} — {model}, {method} (top {top} per issue)")
+        cols = [c for c in frame.columns]
+        for c in cols:
+            table.add_column(c)
+        for _, group in frame.groupby("issue", sort=False):
+            for _, row in group.sort_values(key, ascending=False, kind="stable").head(top) \
+                    .iterrows():
+                table.add_row(*[f"{v:.3g}" if isinstance(v, float) else str(v)
+                                for v in row.tolist()])
+        buffer = io.StringIO()
+        out = console()
+        out.file = buffer
+        out.print(table)
+        text = buffer.getvalue()
+    emit(text, output)
