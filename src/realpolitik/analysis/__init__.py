@@ -1,0 +1,1 @@
+"""Analyses over scenarios and models: uncertainty, what-ifs, timeline and backtests."""
