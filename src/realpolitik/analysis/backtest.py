@@ -123,7 +123,8 @@ def mae(forecast: np.ndarray, outcome: np.ndarray) -> tuple[float, int]:
 # --- DEU ------------------------------------------------------------------------------
 
 
-def _groups(data: DeuData, weights: str, institutions: str = "average") -> list[tuple[np.ndarray, np.ndarray, str]]:
+def _groups(data: DeuData, weights: str, institutions: str = "average"
+            ) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """Issues that share one capability vector: (issue indices, capability, note)."""
     n = len(data.issue_ids)
     if weights == "equal":
@@ -209,7 +210,7 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
                  "median": np.nanmedian(used.position, axis=1)}
     for name, f in plain.items():
         err, n = mae(f, out)
-        results.append({"model": name, "weights": "positions only", "mae": err, "n": n,
+        results.append({"model": f"plain-{name}", "weights": "positions only", "mae": err, "n": n,
                         "skipped": len(out) - n, "note": f"unweighted {name} of the stated "
                         "positions"})
     for model in models or names():

@@ -549,11 +549,5 @@ def compare(
 def _spread(scenario: Scenario, models: list[str], draws: int,
             seed: int | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """5th/95th percentiles of each model's forecast per issue over Monte Carlo draws."""
-    try:
-        from . import montecarlo  # type: ignore[attr-defined]
-    except ImportError:
-        raise InputError("Monte Carlo spread needs realpolitik.analysis.montecarlo, which "
-                         "this installation lacks", field="--draws",
-                         allowed="no --draws") from None
     raise InputError("Monte Carlo spread is not wired up yet", field="--draws",
                      allowed="no --draws")

@@ -145,9 +145,9 @@ def whatif(
             if ov.claim is not None:
                 argued = ", ".join(f"{i} {v:g}" for i, v in ov.claim.outcomes.items())
                 first_model = chosen[0]
-                got = ", ".join(
-                    f"{i} {_num(rows[(rows.model == first_model) & (rows.issue == i)].whatif.iloc[0])}"
-                    for i in ov.claim.outcomes if i in sc.issue_ids)
+                mine = rows[rows.model == first_model].set_index("issue").whatif
+                got = ", ".join(f"{i} {_num(mine[i])}" for i in ov.claim.outcomes
+                                if i in mine.index)
                 parts.append(f"The article ({ov.claim.source}) argues: {ov.claim.summary} "
                              f"[{argued}]. The models forecast ({first_model}): {got}.")
         text = _render(*parts)
