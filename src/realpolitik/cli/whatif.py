@@ -149,7 +149,8 @@ def whatif(
                 got = ", ".join(f"{i} {_num(mine[i])}" for i in ov.claim.outcomes
                                 if i in mine.index)
                 parts.append(f"The article ({ov.claim.source}) argues: {ov.claim.summary} "
-                             f"[{argued}]. The models forecast ({first_model}): {got}.")
+                             f"Its outcome: {argued}. The models forecast ({first_model}, "
+                             f"after the what-if): {got}.\n")
         text = _render(*parts)
     emit(text, output)
 
