@@ -267,15 +267,15 @@ def load_outcomes(scenario: str = "russia-japan") -> Outcomes:
                          what="scenario, as_of, sources, outcomes")
 
 
-SNAPSHOTS = ("2016-12-nagato", "2018-11-singapore")
 
-
-def snapshots(scenario: str = "russia-japan") -> list[tuple[str, Scenario]]:
-    """The scenario as of each snapshot date, oldest first; the default comes last."""
+def snapshots(scenario: str = "russia-japan", base: Scenario | None = None
+              ) -> list[tuple[str, Scenario]]:
+    """The scenario as of each snapshot date, oldest first; the default (or ``base``, a
+    stand-in with the same ids) comes last."""
     from .. import scenarios as builtin
     from .whatif import apply, builtin_overlays, load_overlay
 
-    base = builtin.load(scenario)
+    base = builtin.load(scenario) if base is None else base
     out = [(stem, apply(base, load_overlay(stem, scenario)))
            for stem in builtin_overlays(scenario, "snapshots")]
     out.append((f"{base.as_of:%Y-%m}-default" if base.as_of else "default", base))
@@ -283,14 +283,15 @@ def snapshots(scenario: str = "russia-japan") -> list[tuple[str, Scenario]]:
 
 
 def russia_japan_backtest(models: Sequence[str] | None = None, *, seed: int = 0,
-                          scenario: str = "russia-japan") -> pd.DataFrame:
+                          scenario: str = "russia-japan", base: Scenario | None = None
+                          ) -> pd.DataFrame:
     """Every model's forecast from every snapshot against the coded outcome, per issue:
     columns snapshot, as_of, model, issue, forecast, outcome, error (absolute), note."""
     from ..models import get, names
 
     coded = {o.issue: o for o in load_outcomes(scenario).outcomes}
     rows = []
-    for snap, sc in snapshots(scenario):
+    for snap, sc in snapshots(scenario, base):
         for name in models or names():
             m = get(name)
             try:
