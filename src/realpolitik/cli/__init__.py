@@ -15,6 +15,7 @@ from ..errors import InputError
 from . import forecast as _forecast  # noqa: F401  (registers commands)
 from . import inspect as _inspect  # noqa: F401
 from . import simulate as _simulate  # noqa: F401
+from . import whatif as _whatif  # noqa: F401
 from .common import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,320 @@
+"""Backtests: forecasts made from what was known then, scored against what happened.
+
+* :func:`russia_japan_backtest` runs every registered model on the Russia–Japan snapshots
+  (December 2016, November 2018, and the January 2019 default) and scores each forecast
+  against the outcome coded in ``scenarios/russia-japan/outcomes.yaml``.
+* :func:`deu_backtest` runs every registered model on the DEU issues (``io/deu.py``) under
+  several capability schemes and reports the mean absolute error (MAE, 0–100 scale).
+
+Capability schemes for DEU (``docs/backtests.md``):
+
+* ``equal`` — every actor (member states, Commission, Parliament) has capability 1.
+* ``council`` — Council voting weights of the treaty era of the proposal (tables below,
+  with sources). The era is chosen by the proposal's year: up to 2002 pre-Nice (EU-15
+  weights in force 1995–2004), 2003–2011 Nice (in force Nov 2004–Oct 2014), from 2012
+  Lisbon population shares (double majority, in force from Nov 2014). The Commission and
+  the Parliament are a documented choice, not a treaty fact: each counts as one average
+  member state of the era (the mean weight), and the Parliament counts 0 under the
+  consultation procedure (``CNS``), where its opinion does not bind the Council.
+* ``gdp`` — the GDP figure per actor in the file's second row (as the person who combined
+  the file gave it, including the Commission and the Parliament).
+
+No model is tuned on DEU here: every model runs with its defaults, so there is no
+train/test split to report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import InputError
+from ..io.deu import DeuData, read_deu
+from ..scenario import Batch, Evidence, FiniteFloat, Id, Scenario, Source
+
+# --- Council voting weights -----------------------------------------------------------
+
+# Weighted votes 1 Jan 1995 – 30 Apr 2004 (EU-15): EC Treaty art. 148(2) as amended by the
+# 1994 Act of Accession of Austria, Finland and Sweden; total 87, qualified majority 62.
+# Tabulated in CVCE, "Evolution of qualified majority voting in the Council" (cvce.eu).
+PRE_NICE: dict[str, float] = {
+    "de": 10, "fr": 10, "it": 10, "uk": 10, "es": 8, "be": 5, "el": 5, "nl": 5, "pt": 5,
+    "at": 4, "se": 4, "dk": 3, "ie": 3, "fi": 3, "lu": 2,
+}
+
+# Weighted votes from 1 Nov 2004: Treaty of Nice, Protocol on the enlargement of the EU,
+# art. 3 (EU-25, total 321); Bulgaria and Romania from 1 Jan 2007 (2005 Act of Accession,
+# art. 22; total 345); Croatia 7 from 1 Jul 2013 (2012 Act of Accession, art. 20).
+# Tabulated in CVCE (as above).
+NICE: dict[str, float] = {
+    "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13,
+    "be": 12, "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10,
+    "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4, "ee": 4, "lv": 4,
+    "lu": 4, "si": 4, "mt": 3,
+}
+
+# Lisbon double majority (TEU art. 16(4), from 1 Nov 2014): the population share of each
+# member state, per cent, for 2016 — Council Decision (EU, Euratom) 2015/2393 of 8 Dec 2015
+# amending Annex III of the Council's Rules of Procedure (shares as reported by Agence
+# Europe, Europe Daily Bulletin No. 11449, 9 Dec 2015; EU total 508,940,955).
+LISBON: dict[str, float] = {
+    "de": 15.93, "fr": 13.04, "uk": 12.73, "it": 12.07, "es": 9.12, "pl": 7.47,
+    "ro": 3.90, "nl": 3.37, "be": 2.21, "el": 2.13, "cz": 2.05, "pt": 2.04, "hu": 1.94,
+    "se": 1.92, "at": 1.69, "bu": 1.42, "dk": 1.11, "fi": 1.08, "sk": 1.06, "ie": 0.91,
+    "cr": 0.83, "lt": 0.57, "si": 0.41, "lv": 0.39, "ee": 0.26, "cy": 0.17, "lu": 0.11,
+    "mt": 0.08,
+}
+
+ERAS = {"pre-nice": PRE_NICE, "nice": NICE, "lisbon": LISBON}
+WEIGHTS = ("equal", "council", "gdp")
+
+
+def era_of(year: float) -> str | None:
+    """The Council voting era a proposal of ``year`` is scored under (see the docstring)."""
+    if not math.isfinite(year):
+        return None
+    if year <= 2002:
+        return "pre-nice"
+    return "nice" if year <= 2011 else "lisbon"
+
+
+INSTITUTIONS = ("average", "largest", "none")
+
+
+def council_capability(actors: Sequence[str], era: str, procedure: str,
+                       institutions: str = "average") -> np.ndarray:
+    """Capability per actor under the Council weights of ``era``. The Commission and the
+    Parliament each weigh one average member state (``institutions="average"``, the
+    default), one largest member state (``"largest"``) or nothing (``"none"``); the
+    Parliament weighs 0 under the consultation procedure ``CNS``."""
+    table = ERAS[era]
+    average = {"average": sum(table.values()) / len(table), "largest": max(table.values()),
+               "none": 0.0}[institutions]
+    out = []
+    for a in actors:
+        if a == "com":
+            out.append(average)
+        elif a == "ep":
+            out.append(0.0 if procedure == "CNS" else average)
+        else:
+            out.append(float(table.get(a, 0.0)))
+    return np.array(out)
+
+
+# --- scoring --------------------------------------------------------------------------
+
+
+def mae(forecast: np.ndarray, outcome: np.ndarray) -> tuple[float, int]:
+    """Mean absolute error over the entries where both numbers are finite, and their
+    count (NaN, 0 when there are none)."""
+    f, o = np.asarray(forecast, float), np.asarray(outcome, float)
+    ok = np.isfinite(f) & np.isfinite(o)
+    n = int(ok.sum())
+    return (float(np.abs(f[ok] - o[ok]).mean()) if n else math.nan), n
+
+
+# --- DEU ------------------------------------------------------------------------------
+
+
+def _groups(data: DeuData, weights: str, institutions: str = "average"
+            ) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """Issues that share one capability vector: (issue indices, capability, note)."""
+    n = len(data.issue_ids)
+    if weights == "equal":
+        return [(np.arange(n), np.ones(len(data.actors)), "")]
+    if weights == "gdp":
+        return [(np.arange(n), np.nan_to_num(data.gdp), "")]
+    keys: dict[tuple[str, str], list[int]] = {}
+    for r in range(n):
+        era = era_of(float(data.year[r]))
+        if era is None:
+            continue
+        keys.setdefault((era, data.procedure[r]), []).append(r)
+    out = [(np.array(rows), council_capability(data.actors, era, proc, institutions),
+            f"{era}/{proc}")
+           for (era, proc), rows in sorted(keys.items())]
+    return out
+
+
+def _batch(data: DeuData, rows: np.ndarray, capability: np.ndarray) -> Batch:
+    pos = data.position[rows].T  # [A, I]
+    sal = np.where(np.isfinite(pos), np.nan_to_num(data.salience[rows].T) / 100.0, 0.0)
+    n_i = len(rows)
+    return Batch(
+        capability=capability[None, :].astype(float),
+        position=pos[None].astype(float),
+        salience=sal[None],
+        scale_min=np.zeros(n_i), scale_max=np.full(n_i, 100.0),
+        status_quo=data.reference[rows].astype(float),
+    )
+
+
+def deu_forecasts(data: DeuData, model: str, weights: str, *, seed: int = 0,
+                  institutions: str = "average") -> tuple[np.ndarray, list[str]]:
+    """One model's forecast per DEU issue under a capability scheme (NaN where the model
+    could not run), and the reasons for any issue left without a forecast."""
+    from ..models import get
+
+    m = get(model)
+    params = m.validate_params({}).model_dump()
+    rng = np.random.default_rng(seed)
+    out = np.full(len(data.issue_ids), np.nan)
+    reasons: list[str] = []
+    for rows, capability, note in _groups(data, weights, institutions):
+        # models that forecast issues jointly see one proposal at a time
+        parts = [rows] if m.per_issue else [
+            rows[[data.proposal[r] == p for r in rows]]
+            for p in dict.fromkeys(data.proposal[r] for r in rows)
+        ]
+        for part in parts:
+            try:
+                f = np.asarray(m.forecast_batch(_batch(data, part, capability), rng=rng,
+                                                **params), float)
+                out[part] = f.reshape(-1)[: len(part)] if f.size == len(part) else np.nan
+                if f.size != len(part):
+                    reasons.append(f"{note or weights}: forecast of shape {f.shape}")
+            except Exception as exc:  # a model that cannot run here is skipped, with why
+                reasons.append(f"{note or weights}: {type(exc).__name__}: {exc}")
+    return out, reasons
+
+
+def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None, *,
+                 weights: Sequence[str] = WEIGHTS, seed: int = 0,
+                 institutions: str = "average") -> dict[str, Any]:
+    """MAE of every model (default: every registered model) under each capability scheme
+    on the usable DEU issues, plus the position-only baselines (plain mean and median of
+    the stated positions). Returns ``{"dataset", "issues", "issues_used", "models": [...]}``.
+    """
+    from ..models import names
+
+    data = path if isinstance(path, DeuData) else read_deu(path)
+    for w in weights:
+        if w not in WEIGHTS:
+            raise InputError(f"unknown capability scheme '{w}'", field="--weights",
+                             allowed=", ".join(WEIGHTS))
+    if institutions not in INSTITUTIONS:
+        raise InputError(f"unknown weighting of the institutions '{institutions}'",
+                         field="--institutions", allowed=", ".join(INSTITUTIONS))
+    used = data.take(data.usable)
+    out = used.outcome
+    results: list[dict[str, Any]] = []
+    with np.errstate(all="ignore"):
+        plain = {"mean": np.nanmean(used.position, axis=1),
+                 "median": np.nanmedian(used.position, axis=1)}
+    for name, f in plain.items():
+        err, n = mae(f, out)
+        results.append({"model": f"plain-{name}", "weights": "positions only", "mae": err, "n": n,
+                        "skipped": len(out) - n, "note": f"unweighted {name} of the stated "
+                        "positions"})
+    for model in models or names():
+        for w in weights:
+            f, reasons = deu_forecasts(used, model, w, seed=seed, institutions=institutions)
+            err, n = mae(f, out)
+            note = "; ".join(dict.fromkeys(reasons))
+            if model == "status-quo":
+                note = note or "the reference point (rp); issues without one are left out"
+            results.append({"model": model, "weights": w, "mae": err, "n": n,
+                            "skipped": len(out) - n, "note": note})
+    return {
+        "dataset": Path(data.source).name,
+        "issues": len(data.issue_ids),
+        "issues_used": len(used.issue_ids),
+        "seed": seed,
+        "institutions": institutions,
+        "models": results,
+    }
+
+
+# --- Russia–Japan ---------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class CodedOutcome(_Strict):
+    issue: Id
+    value: FiniteFloat | None = None
+    date: dt.date
+    summary: str = Field(min_length=1)
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+    note: str | None = None
+
+
+class Outcomes(_Strict):
+    """What happened after the snapshots, coded on each issue's scale."""
+
+    scenario: Id
+    as_of: dt.date
+    sources: dict[Id, Source]
+    outcomes: tuple[CodedOutcome, ...]
+
+
+def load_outcomes(scenario: str = "russia-japan") -> Outcomes:
+    from .whatif import builtin_dir, load_yaml, validate_data
+
+    path = builtin_dir(scenario) / "outcomes.yaml"
+    source = f"built-in:{scenario}/outcomes.yaml"
+    data, locate = load_yaml(path.read_text(encoding="utf-8"), source)
+    return validate_data(Outcomes, data, source=source, locate=locate,
+                         what="scenario, as_of, sources, outcomes")
+
+
+
+def snapshots(scenario: str = "russia-japan", base: Scenario | None = None
+              ) -> list[tuple[str, Scenario]]:
+    """The scenario as of each snapshot date, oldest first; the default (or ``base``, a
+    stand-in with the same ids) comes last."""
+    from .. import scenarios as builtin
+    from .whatif import apply, builtin_overlays, load_overlay
+
+    base = builtin.load(scenario) if base is None else base
+    out = [(stem, apply(base, load_overlay(stem, scenario)))
+           for stem in builtin_overlays(scenario, "snapshots")]
+    out.append((f"{base.as_of:%Y-%m}-default" if base.as_of else "default", base))
+    return out
+
+
+def russia_japan_backtest(models: Sequence[str] | None = None, *, seed: int = 0,
+                          scenario: str = "russia-japan", base: Scenario | None = None
+                          ) -> pd.DataFrame:
+    """Every model's forecast from every snapshot against the coded outcome, per issue:
+    columns snapshot, as_of, model, issue, forecast, outcome, error (absolute), note."""
+    from ..models import get, names
+
+    coded = {o.issue: o for o in load_outcomes(scenario).outcomes}
+    rows = []
+    for snap, sc in snapshots(scenario, base):
+        for name in models or names():
+            m = get(name)
+            try:
+                f = m.run(sc, rng=np.random.default_rng(seed), seed=seed).forecast
+                note = ""
+            except Exception as exc:  # skipped, with why
+                f, note = np.full(len(sc.issues), np.nan), f"{type(exc).__name__}: {exc}"
+            for i, issue in enumerate(sc.issue_ids):
+                o = coded.get(issue)
+                value = math.nan if o is None or o.value is None else o.value
+                fc = float(f[i])
+                rows.append({
+                    "snapshot": snap, "as_of": str(sc.as_of or ""), "model": name,
+                    "issue": issue, "forecast": fc, "outcome": value,
+                    "error": abs(fc - value) if math.isfinite(fc + value) else math.nan,
+                    "note": note or ("" if o is not None and o.value is not None
+                                     else "no coded outcome"),
+                })
+    return pd.DataFrame(rows)
+
+
+def summarise(table: pd.DataFrame) -> pd.DataFrame:
+    """MAE per snapshot and model over the issues with a coded outcome."""
+    scored = table[np.isfinite(table["error"])]
+    return (scored.groupby(["snapshot", "model"], sort=False)["error"]
+            .agg(mae="mean", n="count").reset_index())

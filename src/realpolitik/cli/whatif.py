@@ -1,0 +1,279 @@
+"""``realpolitik whatif``, ``timeline`` and ``backtest``: overlays, the dated record, and
+forecasts scored against what happened."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from ..errors import InputError
+from ..models import get, names
+from .common import app, console, emit, load_scenario
+
+
+class Fmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _render(*renderables: object) -> str:
+    buffer = io.StringIO()
+    out = console()
+    out.file = buffer
+    for r in renderables:
+        out.print(r)
+    return buffer.getvalue()
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    return value
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(_json_ready(data), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def _is_overlay_file(path: Path) -> bool:
+    """Whether a YAML/JSON file is an overlay (has ``changes``) rather than a scenario."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "changes" in data and "stances" not in data
+
+
+def _models(model: list[str] | None) -> list[str]:
+    chosen = list(dict.fromkeys(model)) if model else names()
+    for name in chosen:
+        get(name)
+    return chosen
+
+
+@app.command()
+def whatif(
+    args: Annotated[list[str] | None, typer.Argument(
+        metavar="[SCENARIO] [OVERLAY]...",
+        help="An optional scenario (built-in name or file; default russia-japan), then "
+        "overlay files or built-in what-if names (or prefixes: 000, 2016-12). With no "
+        "overlay, every built-in what-if of the scenario.")] = None,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m", help="Model to run; repeat for several. Default: every model.")] = None,
+    draws: Annotated[int | None, typer.Option(
+        help="Monte Carlo draws for the spread of the what-if forecast.", min=2)] = None,
+    seed: Annotated[int, typer.Option(help="Seed for models and draws.")] = 0,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
+                      ] = None,
+) -> None:
+    """Apply what-if overlays to a scenario: per issue and model, the baseline forecast,
+    the what-if forecast and the difference, beside the article's own claim."""
+    from .. import scenarios as builtin
+    from ..analysis.whatif import builtin_overlays, compare, load_overlay
+
+    items = list(args or [])
+    scenario_spec = None
+    if items:
+        first = items[0]
+        path = Path(first)
+        if first in builtin.names() or (path.is_file() and not _is_overlay_file(path)):
+            scenario_spec = items.pop(0)
+    chosen = _models(model)
+    sc = load_scenario(scenario_spec)
+    base_name = scenario_spec if scenario_spec in builtin.names() else builtin.DEFAULT
+    specs = items or builtin_overlays(base_name)
+    if not specs:
+        raise InputError("no overlay given and the scenario has no built-in what-ifs",
+                         field="OVERLAY", allowed="one or more overlay files")
+    overlays = [load_overlay(s, base_name) for s in specs]
+    table = compare(sc, overlays, chosen, seed=seed, draws=draws)
+    if fmt is Fmt.json:
+        text = _dumps({
+            "scenario": sc.name, "seed": seed, "draws": draws, "models": chosen,
+            "overlays": [{
+                "name": ov.name, "title": ov.title, "as_of": str(ov.as_of or "") or None,
+                "claim": None if ov.claim is None else ov.claim.model_dump(),
+                "rows": _records(table[table.overlay == ov.name].drop(columns="overlay")),
+            } for ov in overlays],
+        })
+    elif fmt is Fmt.csv:
+        text = table.to_csv(index=False, float_format="%.6g")
+    else:
+        parts: list[object] = []
+        for ov in overlays:
+            rows = table[table.overlay == ov.name]
+            t = Table(title=f"{ov.name}: {ov.title}" if ov.title else ov.name)
+            t.add_column("issue", style="bold")
+            for m in chosen:
+                t.add_column(f"{m}\nbase → what-if (Δ)", justify="right")
+            t.add_column("article", justify="right")
+            for issue in sc.issue_ids:
+                cells = []
+                for m in chosen:
+                    r = rows[(rows.model == m) & (rows.issue == issue)].iloc[0]
+                    cell = f"{_num(r.baseline)} → {_num(r.whatif)} ({r.difference:+.1f})"
+                    if draws and "whatif_p05" in r and math.isfinite(r.whatif_p05):
+                        cell += f" [{_num(r.whatif_p05)}–{_num(r.whatif_p95)}]"
+                    cells.append(cell)
+                t.add_row(issue, *cells, _num(rows[rows.issue == issue].claim.iloc[0], 0))
+            parts.append(t)
+            if ov.claim is not None:
+                argued = ", ".join(f"{i} {v:g}" for i, v in ov.claim.outcomes.items())
+                first_model = chosen[0]
+                mine = rows[rows.model == first_model].set_index("issue").whatif
+                got = ", ".join(f"{i} {_num(mine[i])}" for i in ov.claim.outcomes
+                                if i in mine.index)
+                parts.append(f"The article ({ov.claim.source}) argues: {ov.claim.summary} "
+                             f"Its outcome: {argued}. The models forecast ({first_model}, "
+                             f"after the what-if): {got}.\n")
+        text = _render(*parts)
+    emit(text, output)
+
+
+@app.command()
+def timeline(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario with a timeline.")
+                        ] = "russia-japan",
+    since: Annotated[str | None, typer.Option(help="Only events from this year or date.")
+                     ] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
+                      ] = None,
+) -> None:
+    """Print the dated list of events of a scenario, each with its source."""
+    from ..analysis.timeline import load_timeline
+
+    tl = load_timeline(scenario)
+    frame = tl.to_frame()
+    if since:
+        frame = frame[frame.date >= since]
+    if fmt is Fmt.json:
+        text = _dumps({"scenario": scenario, "events": _records(frame)})
+    elif fmt is Fmt.csv:
+        text = frame.to_csv(index=False)
+    else:
+        t = Table(title=f"{scenario}: timeline ({len(frame)} events)")
+        for col in ("date", "event", "source"):
+            t.add_column(col)
+        for row in frame.itertuples():
+            t.add_row(row.date, row.event, row.source_label)
+        text = _render(t)
+    emit(text, output)
+
+
+backtest_app = typer.Typer(help="Score model forecasts against what happened.",
+                           no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(backtest_app, name="backtest")
+
+
+@backtest_app.command("russia-japan")
+def backtest_russia_japan(
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m", help="Model to run; repeat for several. Default: every model.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for models that draw random numbers.")] = 0,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
+                      ] = None,
+) -> None:
+    """Each model's forecast from each snapshot (Dec 2016, Nov 2018, Jan 2019) against the
+    coded outcome, with the absolute error per issue and the mean over issues."""
+    from ..analysis.backtest import load_outcomes, russia_japan_backtest, summarise
+
+    chosen = _models(model)
+    table = russia_japan_backtest(chosen, seed=seed)
+    summary = summarise(table)
+    if fmt is Fmt.json:
+        outcomes = load_outcomes()
+        text = _dumps({
+            "scenario": "russia-japan", "seed": seed, "outcomes_as_of": str(outcomes.as_of),
+            "outcomes": {o.issue: o.value for o in outcomes.outcomes},
+            "rows": _records(table), "summary": _records(summary),
+        })
+    elif fmt is Fmt.csv:
+        text = table.to_csv(index=False, float_format="%.6g")
+    else:
+        issues = list(dict.fromkeys(table.issue))
+        scored = [i for i in issues if math.isfinite(table[table.issue == i].outcome.iloc[0])]
+        t = Table(title="Russia–Japan backtest: forecast (absolute error) per issue")
+        t.add_column("snapshot")
+        t.add_column("model")
+        for i in scored:
+            outcome = table[table.issue == i].outcome.iloc[0]
+            t.add_column(f"{i}\n(outcome {outcome:g})", justify="right")
+        t.add_column("MAE", justify="right")
+        for (snap, m), rows in table.groupby(["snapshot", "model"], sort=False):
+            cells = []
+            for i in scored:
+                r = rows[rows.issue == i].iloc[0]
+                cells.append(f"{_num(r.forecast)} ({_num(r.error)})")
+            s = summary[(summary.snapshot == snap) & (summary.model == m)]
+            t.add_row(snap, m, *cells, _num(s.mae.iloc[0]) if len(s) else "—")
+        unscored = [i for i in issues if i not in scored]
+        note = (f"Issues without a coded outcome (not scored): {', '.join(unscored)}."
+                if unscored else "")
+        text = _render(t, note) if note else _render(t)
+    emit(text, output)
+
+
+@backtest_app.command("deu")
+def backtest_deu(
+    path: Annotated[Path, typer.Argument(help="The DEU file (tab-separated; see "
+                                         "docs/backtests.md). Download it yourself.")],
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m", help="Model to run; repeat for several. Default: every model.")] = None,
+    weights: Annotated[list[str] | None, typer.Option(
+        "--weights", "-w", help="Capability scheme: equal, council, gdp; repeatable. "
+        "Default: all.")] = None,
+    institutions: Annotated[str, typer.Option(
+        help="Council scheme: the Commission's and Parliament's weight: average (one "
+        "average member state), largest, none.")] = "average",
+    seed: Annotated[int, typer.Option(help="Seed for models that draw random numbers.")] = 0,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
+                      ] = None,
+) -> None:
+    """Mean absolute error of every model on the DEU issues, per capability scheme."""
+    from ..analysis.backtest import WEIGHTS, deu_backtest
+
+    chosen = _models(model)
+    result = deu_backtest(path, chosen, weights=tuple(weights or WEIGHTS), seed=seed,
+                          institutions=institutions)
+    if fmt is Fmt.json:
+        text = _dumps(result)
+    elif fmt is Fmt.csv:
+        text = pd.DataFrame(result["models"]).to_csv(index=False, float_format="%.6g")
+    else:
+        t = Table(title=f"DEU backtest: {result['dataset']}, {result['issues_used']} of "
+                  f"{result['issues']} issues usable (MAE on 0–100)")
+        for col in ("model", "weights", "MAE", "n", "note"):
+            t.add_column(col, justify="right" if col in {"MAE", "n"} else "left")
+        for r in result["models"]:
+            t.add_row(r["model"], r["weights"], _num(r["mae"], 2), str(r["n"]),
+                      r["note"][:120])
+        text = _render(t)
+    emit(text, output)

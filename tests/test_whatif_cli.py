@@ -1,0 +1,75 @@
+"""`realpolitik whatif` and `realpolitik timeline` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from realpolitik.cli import main
+
+from .conftest import FIXTURES
+
+TINY = str(FIXTURES / "tiny.yaml")
+OVERLAY = str(FIXTURES / "whatif" / "tiny-shift.yaml")
+STANDIN = str(FIXTURES / "whatif" / "russia-japan-standin.yaml")
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_whatif_table_prints_claim_and_forecast(capsys) -> None:
+    code, out, err = run(capsys, "whatif", TINY, OVERLAY, "-m", "compromise")
+    assert code == 0 and err == ""
+    assert "57.1 → 49.5 (-7.7)" in out  # hand-computed in test_whatif.py
+    assert "argues: Land settles at half." in out and "land 49.5" in out
+
+
+def test_whatif_json_and_csv(capsys, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "whatif", TINY, OVERLAY, "-m", "median", "-f", "json")
+    data = json.loads(out)
+    assert code == 0 and data["scenario"] == "tiny"
+    (ov,) = data["overlays"]
+    assert ov["name"] == "tiny-shift" and ov["claim"]["outcomes"] == {"land": 50.0}
+    land = next(r for r in ov["rows"] if r["issue"] == "land")
+    assert land == {"model": "median", "issue": "land", "baseline": 50.0, "whatif": 60.0,
+                    "difference": 10.0, "claim": 50.0}
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run(capsys, "whatif", TINY, OVERLAY, "-f", "csv", "-o", str(a))[0] == 0
+    assert run(capsys, "whatif", TINY, OVERLAY, "-f", "csv", "-o", str(b))[0] == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_builtin_whatifs_by_prefix_on_a_scenario_file(capsys) -> None:
+    code, out, err = run(capsys, "whatif", STANDIN, "000", "003", "-m", "compromise")
+    assert code == 0 and err == ""
+    assert "000-treaty-without-preconditions" in out and "003-us-factor" in out
+    assert "The article (000) argues" in out
+
+
+def test_bad_overlay_is_one_line_and_writes_nothing(capsys, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nchanges:\n  - {set: salience, actor: a, issue: land, value: 2,\n"
+                   "     evidence: [{source: hand, quote: q}]}\n")
+    target = tmp_path / "out.csv"
+    code, out, err = run(capsys, "whatif", TINY, str(bad), "-o", str(target))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"{bad}:3: changes[0]" in err and "0 to 1" in err
+    assert not target.exists()
+
+
+def test_draws_without_montecarlo_is_a_clear_error(capsys) -> None:
+    code, _, err = run(capsys, "whatif", TINY, OVERLAY, "--draws", "10")
+    assert code == 2 and "--draws" in err
+
+
+def test_timeline_cli(capsys) -> None:
+    code, out, err = run(capsys, "timeline", "--since", "2016", "-f", "json")
+    data = json.loads(out)
+    assert code == 0 and err == ""
+    assert data["events"][0]["date"] >= "2016"
+    assert any(e["date"] == "2022-03-21" for e in data["events"])
+    code, out, _ = run(capsys, "timeline")
+    assert code == 0 and "1855-02-07" in out and "Shimoda" in out
