@@ -60,9 +60,16 @@ def test_bad_overlay_is_one_line_and_writes_nothing(capsys, tmp_path: Path) -> N
     assert not target.exists()
 
 
-def test_draws_without_montecarlo_is_a_clear_error(capsys) -> None:
-    code, _, err = run(capsys, "whatif", TINY, OVERLAY, "--draws", "10")
-    assert code == 2 and "--draws" in err
+def test_whatif_cli_with_draws_shows_the_spread(capsys) -> None:
+    code, out, err = run(capsys, "whatif", TINY, OVERLAY, "--draws", "50", "-m", "compromise",
+                         "-f", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["draws"] == 50
+    row = data["overlays"][0]["rows"][0]
+    assert {"whatif_p05", "whatif_p95"} <= set(row)
+    # tiny declares no uncertainty: every draw is the same scenario, so no spread
+    assert row["whatif_p05"] == row["whatif_p95"] == row["whatif"]
 
 
 def test_timeline_cli(capsys) -> None:
@@ -73,3 +80,15 @@ def test_timeline_cli(capsys) -> None:
     assert any(e["date"] == "2022-03-21" for e in data["events"])
     code, out, _ = run(capsys, "timeline")
     assert code == 0 and "1855-02-07" in out and "Shimoda" in out
+
+
+def test_whatif_draws_adds_the_monte_carlo_spread() -> None:
+    import realpolitik as rp
+    from realpolitik.analysis.whatif import compare, load_overlay
+
+    sc = rp.load("russia-japan")
+    table = compare(sc, load_overlay("002"), ["compromise"], draws=300, seed=1)
+    assert {"whatif_p05", "whatif_p95"} <= set(table.columns)
+    row = table[table.issue == "sanctions"].iloc[0]
+    # the sanctions stances of jp-business, us-admin and china carry ranges, so it spreads
+    assert row.whatif_p05 < row.whatif_p95

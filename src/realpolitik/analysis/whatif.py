@@ -548,6 +548,17 @@ def compare(
 
 def _spread(scenario: Scenario, models: list[str], draws: int,
             seed: int | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """5th/95th percentiles of each model's forecast per issue over Monte Carlo draws."""
-    raise InputError("Monte Carlo spread is not wired up yet", field="--draws",
-                     allowed="no --draws")
+    """5th/95th percentiles of each model's forecast per issue over Monte Carlo draws from
+    the scenario's declared uncertainty."""
+    from .montecarlo import simulate
+
+    out = {}
+    for m in models:
+        result = simulate(scenario, m, draws, seed or 0)
+        forecasts = result.forecasts
+        with np.errstate(all="ignore"):
+            out[m] = (np.nanpercentile(forecasts, 5, axis=0) if np.isfinite(forecasts).any()
+                      else np.full(forecasts.shape[1], np.nan),
+                      np.nanpercentile(forecasts, 95, axis=0) if np.isfinite(forecasts).any()
+                      else np.full(forecasts.shape[1], np.nan))
+    return out
