@@ -223,3 +223,12 @@ def test_cli_runs_bdm_on_a_table(capsys) -> None:
     assert issue["forecast"] == pytest.approx(MEDIANS[3], abs=1e-9)
     code = main(["forecast", path, "-m", "bdm", "--param", "compromise=smallest"])
     assert code == 2 and "compromise" in capsys.readouterr().err
+
+
+def test_class_names_follow_the_kernel_codes() -> None:
+    from realpolitik.models import _bdm_kernel as kernel
+    from realpolitik.models.bdm import CLASS_NAMES
+
+    assert CLASS_NAMES == {kernel.CONFRONTATION: "confrontation",
+                           kernel.COMPROMISE: "compromise",
+                           kernel.CAPITULATION: "capitulation"}

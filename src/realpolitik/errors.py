@@ -64,8 +64,12 @@ class InputError(ValueError):
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 
 
-def read_text(path: str | Path, *, max_bytes: int | None = None) -> str:
-    """Read a UTF-8 text file, refusing binaries, bad encodings and oversized files."""
+def read_text(path: str | Path, *, max_bytes: int | None = None,
+              fallback_encodings: tuple[str, ...] = ()) -> str:
+    """Read a UTF-8 text file, refusing binaries, bad encodings and oversized files.
+
+    ``fallback_encodings`` are tried in turn when the bytes are not UTF-8 (some tools write
+    cp1252)."""
     max_bytes = MAX_INPUT_BYTES if max_bytes is None else max_bytes
     p = Path(path)
     if not p.exists():
@@ -83,10 +87,15 @@ def read_text(path: str | Path, *, max_bytes: int | None = None) -> str:
     if b"\x00" in data[:8192]:
         raise InputError("not a text file (binary content)", source=p, allowed="UTF-8 text")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        for encoding in fallback_encodings:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
         line = data[: exc.start].count(b"\n") + 1
+        allowed = ", ".join(("UTF-8", *fallback_encodings)) + " text"
         raise InputError(
-            f"not valid UTF-8 text (byte {exc.start})", source=p, line=line, allowed="UTF-8 text"
+            f"not valid UTF-8 text (byte {exc.start})", source=p, line=line, allowed=allowed
         ) from None
-    return text

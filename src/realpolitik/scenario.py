@@ -23,10 +23,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-Id = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=80),
-]
+# Ids are kept as other tools write them ("EU (incl Norway)"): any printable text without
+# leading or trailing white space.
+Id = Annotated[str, StringConstraints(pattern=r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?$",
+                                      max_length=120)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 

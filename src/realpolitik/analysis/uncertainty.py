@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import truncnorm
 
 from ..errors import InputError
 from ..scenario import Batch, Distribution, Scenario
@@ -74,6 +73,8 @@ def _draw(u: Uncertain, n: int, rng: np.random.Generator) -> np.ndarray:
     elif d.dist == "triangular":
         values = rng.triangular(d.low, d.mode, d.high, n)
     else:
+        from scipy.stats import truncnorm  # slow to import; only normals need it
+
         a = (u.lower - d.mean) / d.sd
         b = (u.upper - d.mean) / d.sd
         values = truncnorm.rvs(a, b, loc=d.mean, scale=d.sd, size=n, random_state=rng)

@@ -12,7 +12,8 @@ import sys
 import typer
 
 from ..errors import InputError
-from . import forecast as _forecast  # noqa: F401  (registers commands)
+from . import exchanges as _exchanges  # noqa: F401  (registers commands)
+from . import forecast as _forecast  # noqa: F401
 from . import inspect as _inspect  # noqa: F401
 from . import simulate as _simulate  # noqa: F401
 from . import whatif as _whatif  # noqa: F401

@@ -15,15 +15,17 @@ __all__ = ["Reader", "Writer", "atomic_write", "read", "readers", "write", "writ
 
 def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scenario:
     """Read a scenario file; the format is chosen by ``fmt`` or by suffix and content."""
-    text = read_text(path)
     if fmt is not None:
         reader = reader_named(fmt)
         if reader is None:
             raise InputError(f"unknown input format '{fmt}'", source=path,
                              allowed=", ".join(r.name for r in readers()))
-        return reader.parse(text, path, **options)
+        return reader.parse(read_text(path, fallback_encodings=reader.encodings), path,
+                            **options)
     suffix = suffix_of(path)
     candidates = [r for r in readers() if suffix in r.suffixes]
+    encodings = tuple(dict.fromkeys(e for r in candidates for e in r.encodings))
+    text = read_text(path, fallback_encodings=encodings)
     if not candidates:
         known = sorted({s for r in readers() for s in r.suffixes})
         raise InputError(f"unrecognised file type '{suffix or '(none)'}'", source=path,

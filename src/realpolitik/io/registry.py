@@ -32,6 +32,8 @@ class Reader:
     sniff: Callable[[str], bool]
     parse: Callable[..., Scenario]
     priority: int = 0
+    # encodings tried after UTF-8 for files of this format's suffixes
+    encodings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def _translate(err: dict) -> tuple[tuple, str, str | None]:
         return loc, f"{value!r} is out of range", allowed
     if kind == "string_pattern_mismatch":
         return loc, f"{value!r} is not a valid id", (
-            "letters, digits, '_', '-', '.', starting with a letter or digit"
+            "printable text without leading or trailing spaces, at most 120 characters"
         )
     if kind == "literal_error":
         return loc, f"{value!r} is not a recognised value", ctx.get("expected")

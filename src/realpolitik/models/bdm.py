@@ -46,11 +46,11 @@ from pydantic import Field
 
 from ..errors import InputError
 from ..scenario import Batch, Scenario
-from . import _bdm_kernel as kernel
 from .base import Model, Params, Result
 
-CLASS_NAMES = {kernel.CONFRONTATION: "confrontation", kernel.COMPROMISE: "compromise",
-               kernel.CAPITULATION: "capitulation"}
+# the kernel's class codes (models/_bdm_kernel.py); the kernel itself loads Numba, so it
+# is imported only when the model runs
+CLASS_NAMES = {1: "confrontation", 2: "compromise", 3: "capitulation"}
 
 
 class BDMParams(Params):
@@ -93,6 +93,8 @@ def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
         if idx.size < 2 or np.all(x0.max(axis=1) == x0.min(axis=1)):
             out[:, i] = _static_median(batch, idx, i)
             continue
+        from . import _bdm_kernel as kernel
+
         c = np.ascontiguousarray(np.broadcast_to(batch.capability[:, idx], x0.shape))
         s = np.ascontiguousarray(batch.salience[:, idx, i])
         medians, _, status = kernel.run_batch(c, x0, s, *_kernel_args(p))
@@ -121,6 +123,8 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
         c = scenario.capability[idx].copy()
         s = scenario.salience[idx, i].copy()
         if idx.size >= 2 and x0.max() > x0.min():
+            from . import _bdm_kernel as kernel
+
             (positions, exponents, medians, means, ties, chosen, partner, counts,
              status) = kernel.run_one(c, x0, s, *_kernel_args(p))
             if status and p.equal_dangers == "error":

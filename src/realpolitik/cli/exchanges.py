@@ -1,0 +1,70 @@
+"""``realpolitik exchanges``: the exchange model's predicted trades, in words."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..models import get
+from ..scenario import Scenario
+from .common import SCENARIO_HELP, app, console, emit, load_scenario
+
+
+def _anchor_hint(sc: Scenario, issue_id: str, value: float) -> str:
+    anchor = sc.nearest_anchor(issue_id, value)
+    return f" ({anchor.label})" if anchor is not None else ""
+
+
+def describe(sc: Scenario, exchange: dict) -> str:
+    """One realised exchange as a sentence."""
+    i, j = exchange["i"], exchange["j"]
+
+    def part(side: dict) -> str:
+        actor = sc.actor(side["actor"]).name
+        issue = sc.issue(side["supply_issue"]).name
+        return (f"{actor} moves on {issue} from {side['x']:.1f} to {side['y']:.1f}"
+                f"{_anchor_hint(sc, side['supply_issue'], side['y'])}")
+
+    return f"{part(i)}, in exchange for: {part(j)}"
+
+
+@app.command()
+def exchanges(
+    scenario: Annotated[str | None, typer.Argument(help=SCENARIO_HELP)] = None,
+    rounds: Annotated[int, typer.Option(help="Rounds of the exchange model to run.")] = 10,
+    show_round: Annotated[int, typer.Option(
+        "--round", help="Which round's trades to list (0 = every round).")] = 1,
+    top: Annotated[int, typer.Option(help="At most this many trades per round.")] = 20,
+) -> None:
+    """List the trades the exchange model predicts: who gives ground on which issue in
+    return for movement on another, and what each gains."""
+    sc = load_scenario(scenario)
+    result = get("exchange").run(sc, rounds=rounds)
+    chosen = [e for e in result.fields["exchanges"]
+              if show_round == 0 or e["round"] == show_round]
+    table = Table(title=f"{sc.title or sc.name} — predicted exchanges "
+                  + (f"(round {show_round})" if show_round else "(all rounds)"),
+                  show_lines=True)
+    for col in ("round", "#", "trade", "gain"):
+        table.add_column(col, justify="right" if col in ("round", "#", "gain") else "left")
+    shown = 0
+    per_round: dict[int, int] = {}
+    for e in chosen:
+        per_round[e["round"]] = per_round.get(e["round"], 0) + 1
+        if per_round[e["round"]] > top:
+            continue
+        table.add_row(str(e["round"]), str(e["order"]), describe(sc, e), f"{e['gain']:.3f}")
+        shown += 1
+    buffer = io.StringIO()
+    out = console()
+    out.file = buffer
+    out.print(table)
+    total = len(chosen)
+    out.print(f"{total} exchange{'s' if total != 1 else ''} realised"
+              + (f"; {shown} shown" if shown < total else "")
+              + ". Each actor concedes on the issue it cares less about (its supply issue) so "
+              "that the outcome of the issue it cares more about moves its way.")
+    emit(buffer.getvalue(), None)

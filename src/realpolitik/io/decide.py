@@ -1,0 +1,251 @@
+"""The decide ``#A/#P/#M/#D`` format of the exchange model (``decide-exchange-model``).
+
+One record per line; the first field is a row tag. The delimiter is the character after
+the first row tag (tab or ``;`` in practice); a field starting with ``'`` or ``"`` is quoted
+(the quote doubled inside). Blank lines are skipped; ``#/``, ``#O`` and any other ``#`` tag
+are comments.
+
+* ``#A id, name, comment`` — an actor; ``#P id, description`` — an issue;
+* ``#M issue, position, description`` — a labelled point; the smallest and largest give the
+  issue's range (default 0–100); values must be listed in ascending order;
+* ``#D actor, issue, position, salience, power, comment`` — salience on 0–1 (the model's
+  update assumes it), power ≥ 0 and the same for an actor on every issue (realpolitik keeps
+  one capability per actor).
+
+Every problem is reported with its line; all bad lines are listed in one message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import math
+from pathlib import Path
+
+from ..errors import InputError
+from ..scenario import Scenario
+from .registry import Reader, Writer
+from .validate import build_scenario
+
+TAGS = ("#A", "#P", "#M", "#D")
+
+
+def _tag(field: str) -> str:
+    return field.strip().strip("'\"").strip()
+
+
+def _delimiter(text: str) -> str | None:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        body = stripped.lstrip("'\"")
+        if body.startswith("#") and len(body) >= 3:
+            rest = body[2:]
+            rest = rest.lstrip("'\"")
+            return rest[0] if rest else None
+        return None
+    return None
+
+
+def sniff(text: str) -> bool:
+    delim = _delimiter(text)
+    if delim is None:
+        return False
+    return any(_tag(line.split(delim, 1)[0]) in TAGS for line in text.splitlines()[:200]
+               if line.strip())
+
+
+def _rows(text: str, delim: str) -> list[tuple[int, list[str]]]:
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        quote = "'" if "'" in line else '"'
+        fields = next(csv.reader([line.strip()], delimiter=delim, quotechar=quote,
+                                 skipinitialspace=True))
+        out.append((number, [f.strip() for f in fields]))
+    return out
+
+
+def _number(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(raw) from None
+    if not math.isfinite(value):
+        raise ValueError(raw)
+    return value
+
+
+def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
+    delim = _delimiter(text)
+    if delim is None:
+        raise InputError("no #A/#P/#M/#D row found", source=source, line=1,
+                         allowed="rows tagged #A, #P, #M, #D separated by tab or ';'")
+    problems: list[tuple[int, str]] = []
+    actors: dict[str, dict] = {}
+    issues: dict[str, dict] = {}
+    marks: dict[str, list[tuple[int, float, str]]] = {}
+    data: list[tuple[int, list[str]]] = []
+    for line, fields in _rows(text, delim):
+        tag = _tag(fields[0]) if fields else ""
+        rest = fields[1:]
+        if tag == "#A":
+            if not rest or not rest[0]:
+                problems.append((line, "#A row without an actor id"))
+                continue
+            name = rest[1] if len(rest) > 1 and rest[1] else rest[0]
+            entry = actors.setdefault(rest[0], {"line": line})
+            entry["name"] = name
+        elif tag == "#P":
+            if not rest or not rest[0]:
+                problems.append((line, "#P row without an issue id"))
+                continue
+            entry = issues.setdefault(rest[0], {"line": line})
+            entry["description"] = rest[1] if len(rest) > 1 else ""
+        elif tag == "#M":
+            if len(rest) < 2:
+                problems.append((line, "#M row needs an issue id and a position"))
+                continue
+            try:
+                value = _number(rest[1])
+            except ValueError:
+                problems.append((line, f"#M position {rest[1]!r} is not a number"))
+                continue
+            marks.setdefault(rest[0], []).append(
+                (line, value, rest[2] if len(rest) > 2 else ""))
+        elif tag == "#D":
+            data.append((line, rest))
+        elif not tag.startswith("#"):
+            problems.append((line, f"unknown row {fields[0]!r}"))
+    ranges: dict[str, tuple[float, float]] = {}
+    for issue_id, points in marks.items():
+        if issue_id not in issues:
+            problems.append((points[0][0], f"#M names undeclared issue '{issue_id}'"))
+            continue
+        for (_, prev, _), (line, value, _) in itertools.pairwise(points):
+            if value < prev:
+                problems.append((line, f"#M value {value:g} for '{issue_id}' is below the "
+                                 f"previous {prev:g} (list them in ascending order)"))
+        values = [v for _, v, _ in points]
+        if min(values) == max(values):
+            problems.append((points[0][0], f"issue '{issue_id}' has a single #M value; "
+                             "its range would be empty"))
+        ranges[issue_id] = (min(values), max(values))
+    stances: list[dict] = []
+    seen: dict[tuple[str, str], int] = {}
+    power: dict[str, tuple[float, int]] = {}
+    for line, rest in data:
+        if len(rest) < 5:
+            problems.append((line, "#D row needs actor, issue, position, salience, power"))
+            continue
+        actor_id, issue_id = rest[0], rest[1]
+        if actor_id not in actors:
+            problems.append((line, f"#D names undeclared actor '{actor_id}'"))
+            continue
+        if issue_id not in issues:
+            problems.append((line, f"#D names undeclared issue '{issue_id}'"))
+            continue
+        try:
+            x, s, c = (_number(v) for v in rest[2:5])
+        except ValueError as exc:
+            problems.append((line, f"{exc.args[0]!r} is not a number (use '.' for decimals)"))
+            continue
+        lo, hi = ranges.get(issue_id, (0.0, 100.0))
+        bad = False
+        if not lo <= x <= hi:
+            problems.append((line, f"position {x:g} lies outside '{issue_id}' "
+                             f"[{lo:g}, {hi:g}]"))
+            bad = True
+        if not 0 <= s <= 1:
+            problems.append((line, f"salience {s:g} is outside 0–1"))
+            bad = True
+        if c < 0:
+            problems.append((line, f"power {c:g} is negative"))
+            bad = True
+        key = (actor_id, issue_id)
+        if key in seen:
+            problems.append((line, f"a second #D row for '{actor_id}' on '{issue_id}' "
+                             f"(first on line {seen[key]})"))
+            bad = True
+        if actor_id in power and power[actor_id][0] != c and not bad:
+            problems.append((line, f"power {c:g} of '{actor_id}' differs from "
+                             f"{power[actor_id][0]:g} on line {power[actor_id][1]}"))
+            bad = True
+        if bad:
+            continue
+        seen[key] = line
+        power.setdefault(actor_id, (c, line))
+        stances.append({"actor": actor_id, "issue": issue_id, "position": x, "salience": s})
+    if problems:
+        problems.sort()
+        shown = "; ".join(f"line {ln}: {msg}" for ln, msg in problems[:12])
+        more = f"; … {len(problems) - 12} more" if len(problems) > 12 else ""
+        raise InputError(f"{len(problems)} bad line{'s' if len(problems) > 1 else ''}: "
+                         f"{shown}{more}", source=source, line=problems[0][0],
+                         allowed="see docs/model-exchange.md for the #A/#P/#M/#D rules")
+    stem = Path(str(source)).stem if source else "decide"
+    scenario = {
+        "name": "".join(ch if ch.isalnum() or ch in "_.-" else "-" for ch in stem) or "decide",
+        "title": stem,
+        "notes": ["reader: decide #A/#P/#M/#D"],
+        "actors": [{"id": a, "name": v["name"], "capability": power.get(a, (0.0, 0))[0]}
+                   for a, v in actors.items()],
+        "issues": [
+            {"id": i, "name": i, "description": v["description"],
+             "scale": {"min": ranges.get(i, (0.0, 100.0))[0],
+                       "max": ranges.get(i, (0.0, 100.0))[1]},
+             "anchors": [{"value": val, "label": label or f"{val:g}"}
+                         for val, label in sorted({(val, label) for _, val, label
+                                                   in marks.get(i, [])})]}
+            for i, v in issues.items()],
+        "stances": stances,
+    }
+    for issue in scenario["issues"]:  # one anchor per value: the first label given
+        unique: dict[float, str] = {}
+        for anchor in issue["anchors"]:
+            unique.setdefault(anchor["value"], anchor["label"])
+        issue["anchors"] = [{"value": v, "label": lab} for v, lab in unique.items()]
+    return build_scenario(scenario, source=source)
+
+
+def dump(scenario: Scenario) -> str:
+    """Any scenario in the #A/#P/#M/#D format (tab-separated, single-quoted text)."""
+    out = io.StringIO()
+
+    def q(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    for a in scenario.actors:
+        out.write(f"#A\t{q(a.id)}\t{q(a.name)}\n")
+    for i in scenario.issues:
+        out.write(f"#P\t{q(i.id)}\t{q(i.name)}\n")
+        values = sorted({i.scale.min, i.scale.max, *(a.value for a in i.anchors)})
+        labels = {a.value: a.label for a in i.anchors}
+        for v in values:
+            out.write(f"#M\t{q(i.id)}\t{v!r}\t{q(labels.get(v, ''))}\n")
+    for st in scenario.stances:
+        cap = scenario.actor(st.actor).capability
+        out.write(f"#D\t{q(st.actor)}\t{q(st.issue)}\t{st.position!r}\t{st.salience!r}\t"
+                  f"{cap!r}\n")
+    return out.getvalue()
+
+
+READER = Reader(
+    name="decide",
+    description="decide exchange-model input: #A/#P/#M/#D rows",
+    suffixes=(".csv", ".txt", ".tsv"),
+    sniff=sniff,
+    parse=parse,
+    priority=80,
+    encodings=("cp1252",),  # the R prototype's files
+)
+
+WRITER = Writer(
+    name="decide",
+    description="decide exchange-model input (#A/#P/#M/#D, tab-separated)",
+    suffixes=(),
+    dump=dump,
+)
