@@ -1,0 +1,244 @@
+"""A self-contained HTML report: one file, no network, no scripts, no external fonts.
+
+Figures are inline SVG (text drawn as paths), styles are inline CSS with a print style
+sheet and a narrow-screen layout. Nothing in the file depends on the time it was made, so
+the same inputs and seed give byte-identical reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+
+import numpy as np
+
+from .. import __version__
+from ..models import Result, get, names
+from ..scenario import Scenario
+from . import plots
+
+CSS = """
+:root { --ink:#1d2733; --muted:#5a6675; --rule:#d5dbe3; --accent:#2f5d8a; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+  max-width: 1100px; margin: 0 auto; padding: 1rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { border-bottom: 2px solid var(--rule);
+  padding-bottom: .2rem; margin-top: 2rem; } h3 { margin-bottom: .3rem; }
+.muted { color: var(--muted); } .small { font-size: .85rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
+th, td { border-bottom: 1px solid var(--rule); padding: .3rem .4rem; text-align: left;
+  vertical-align: top; } th { background: #f3f5f8; } td.num { text-align: right;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+.scroll { overflow-x: auto; } figure { margin: .5rem 0 1.2rem; } figure svg { max-width: 100%;
+  height: auto; } blockquote { margin: .2rem 0; padding-left: .6rem;
+  border-left: 3px solid var(--rule); } .kind { font-size: .75rem; padding: 0 .3rem;
+  border-radius: 3px; background: #eef2f7; } nav a { margin-right: .8rem; }
+@media (max-width: 640px) { body { padding: .5rem; } table { font-size: .8rem; }
+  th, td { padding: .2rem; } }
+@media print { nav { display: none; } h2 { break-before: page; } figure, tr { break-inside:
+  avoid; } a { color: inherit; text-decoration: none; } }
+"""
+
+
+def _svg(fig) -> str:
+    """Inline SVG markup: no XML prolog, no DOCTYPE or namespace URLs (HTML needs none)."""
+    text = plots.save(fig, fmt="svg").decode("utf-8")
+    text = text[text.index("<svg"):]
+    text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
+    return f"<figure>{text}</figure>"
+
+
+def _fmt(value: float) -> str:
+    return "—" if not np.isfinite(value) else f"{value:.1f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int] | None = None
+           ) -> str:
+    numeric = numeric or set()
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="num">{c}</td>' if k in numeric else f"<td>{c}</td>"
+                         for k, c in enumerate(row)) + "</tr>"
+        for row in rows)
+    return f'<div class="scroll"><table><tr>{head}</tr>{body}</table></div>'
+
+
+def _evidence(sc: Scenario, evidence) -> str:
+    parts = []
+    for ev in evidence:
+        src = sc.sources.get(ev.source)
+        label = escape(ev.source + (f" — {src.publisher or src.title}" if src else ""))
+        note = f'<div class="small muted">{escape(ev.note)}</div>' if ev.note else ""
+        parts.append(f'<blockquote><span class="kind">{escape(ev.kind)} · '
+                     f'{escape(ev.about)}</span> “{escape(ev.quote)}” '
+                     f'<span class="small muted">({label})</span>{note}</blockquote>')
+    return "".join(parts)
+
+
+def build(scenario: Scenario, *, models: Sequence[str] | None = None,
+          whatifs: Sequence[str] = (), draws: int = 0, seed: int = 0,
+          timeline: bool = True) -> str:
+    """The report as one HTML string."""
+    sc = scenario
+    chosen = list(models) if models else names()
+    results: dict[str, Result] = {}
+    for m in chosen:
+        results[m] = get(m).run(sc, rng=np.random.default_rng(seed), seed=seed)
+    out: list[str] = []
+    title = escape(sc.title or sc.name)
+    out.append(f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+               f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               f"<title>{title} — realpolitik report</title><style>{CSS}</style></head><body>")
+    out.append(f"<h1>{title}</h1>")
+    meta = [f"scenario <code>{escape(sc.name)}</code>"]
+    if sc.as_of:
+        meta.append(f"as of {sc.as_of}")
+    meta.append(f"{len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.stances)} stances")
+    meta.append(f"seed {seed}; realpolitik {__version__}")
+    out.append(f'<p class="muted">{" · ".join(meta)}</p>')
+    if sc.description:
+        out.append(f"<p>{escape(sc.description)}</p>")
+    sections = ["forecasts", "issues", "actors", "evidence"]
+    if draws:
+        sections.insert(1, "uncertainty")
+    if whatifs:
+        sections.append("what-ifs")
+    timeline_frame = _timeline(sc) if timeline else None
+    if timeline_frame is not None:
+        sections.append("timeline")
+    sections.append("sources")
+    out.append("<nav>" + "".join(f'<a href="#{s}">{s}</a>' for s in sections) + "</nav>")
+    if sc.notes:
+        out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in sc.notes) + "</ul>")
+
+    # forecasts
+    out.append('<h2 id="forecasts">Forecasts by model</h2>')
+    rows = []
+    for i, issue in enumerate(sc.issues):
+        cells = [escape(issue.id)]
+        for m in chosen:
+            v = float(results[m].forecast[i])
+            anchor = sc.nearest_anchor(issue.id, v)
+            hint = f'<div class="small muted">{escape(anchor.label)}</div>' if anchor else ""
+            cells.append(f"{_fmt(v)}{hint}")
+        rows.append(cells)
+    out.append(_table(["issue", *chosen], rows, numeric=set(range(1, len(chosen) + 1))))
+    out.append('<p class="small muted">Each model: ' + "; ".join(
+        f"<b>{escape(m)}</b> — {escape(get(m).summary)}" for m in chosen) + ".</p>")
+
+    # uncertainty
+    mc = None
+    if draws:
+        from ..analysis.montecarlo import simulate
+
+        model = "compromise" if "compromise" in chosen else chosen[0]
+        mc = simulate(sc, model, draws, seed)
+        out.append(f'<h2 id="uncertainty">Uncertainty ({escape(model)}, {mc.draws:,} draws)'
+                   "</h2>")
+        urows = []
+        for entry in mc.summary():
+            q = entry["quantiles"]
+            anchors = "<br>".join(f"P(≥ {a['value']:g}) = {a['p_at_or_above']:.2f}"
+                                  for a in entry["anchors"])
+            urows.append([escape(entry["id"]), *(
+                "—" if v is None else f"{v:.1f}"
+                for v in (entry["mean"], q["5"], q["25"], entry["median"], q["75"], q["95"])),
+                "—" if entry["mcse"] is None else f"{entry['mcse']:.2f}", anchors])
+        out.append(_table(["issue", "mean", "5%", "25%", "median", "75%", "95%", "mcse",
+                           "anchors"], urows, numeric={1, 2, 3, 4, 5, 6, 7}))
+        for note in mc.notes:
+            out.append(f'<p class="small muted">{escape(note)}</p>')
+
+    # issues
+    out.append('<h2 id="issues">Issues</h2>')
+    dynamic = next((m for m in chosen if int(results[m].rounds.max()) > 0), None)
+    for i, issue in enumerate(sc.issues):
+        out.append(f"<h3>{escape(issue.name)} <code>{escape(issue.id)}</code></h3>")
+        if issue.description:
+            out.append(f"<p>{escape(issue.description)}</p>")
+        anchors = "; ".join(f"<b>{a.value:g}</b> {escape(a.label)}" for a in issue.anchors)
+        sq = "" if issue.status_quo is None else f" Status quo: <b>{issue.status_quo:g}</b>."
+        out.append(f'<p class="small">Scale {issue.scale.min:g}–{issue.scale.max:g}. '
+                   f"{anchors}.{sq}</p>")
+        if issue.note:
+            out.append(f'<p class="small muted">{escape(issue.note)}</p>')
+        out.append(_svg(plots.actor_map(sc, issue.id)))
+        if dynamic is not None:
+            out.append(_svg(plots.trajectory(results[dynamic], sc, issue.id)))
+        if mc is not None and np.isfinite(mc.forecasts[:, i]).any():
+            out.append(_svg(plots.distribution(mc.forecasts, sc, issue.id, mc.model)))
+
+    # actors
+    out.append('<h2 id="actors">Actors</h2>')
+    out.append(_table(["id", "name", "group", "capability", "evidence"], [
+        [escape(a.id), escape(a.name), escape(a.group), f"{a.capability:g}",
+         _evidence(sc, a.evidence) + (f'<div class="small muted">{escape(a.note)}</div>'
+                                      if a.note else "")]
+        for a in sc.actors], numeric={3}))
+
+    # evidence
+    out.append('<h2 id="evidence">Every stance with its evidence</h2>')
+    out.append(_table(["actor", "issue", "position", "salience", "evidence"], [
+        [escape(st.actor), escape(st.issue), f"{st.position:g}", f"{st.salience:g}",
+         _evidence(sc, st.evidence) + (f'<div class="small muted">{escape(st.note)}</div>'
+                                       if st.note else "")]
+        for st in sc.stances], numeric={2, 3}))
+
+    # what-ifs
+    if whatifs:
+        from ..analysis.whatif import compare, load_overlay
+
+        out.append('<h2 id="what-ifs">What-ifs</h2>')
+        for spec in whatifs:
+            overlay = load_overlay(spec, sc.name)
+            table = compare(sc, overlay, chosen, seed=seed)
+            out.append(f"<h3>{escape(overlay.title or overlay.name)}</h3>")
+            if overlay.claim is not None:
+                c = overlay.claim
+                outcomes = ", ".join(f"{k} {v:g}" for k, v in c.outcomes.items())
+                out.append(f"<p><b>The article ({escape(c.source)}) argues:</b> "
+                           f"{escape(c.summary)} <i>Its outcome:</i> {escape(outcomes)}."
+                           f"</p><blockquote>“{escape(c.quote)}”</blockquote>")
+            wrows = []
+            for r in table.itertuples():
+                claim = "" if not np.isfinite(r.claim) else f"{r.claim:g}"
+                wrows.append([escape(r.model), escape(r.issue), _fmt(r.baseline),
+                              _fmt(r.whatif), f"{r.difference:+.1f}", claim])
+            out.append(_table(["model", "issue", "baseline", "what-if", "Δ", "article"],
+                              wrows, numeric={2, 3, 4, 5}))
+            out.append(_svg(plots.whatif(table)))
+
+    # timeline
+    if timeline_frame is not None:
+        out.append('<h2 id="timeline">Timeline</h2>')
+        out.append(_svg(plots.timeline(timeline_frame)))
+        out.append(_table(["date", "event", "sources"], [
+            [escape(str(r.date)), escape(str(r.event)), escape(str(r.sources))]
+            for r in timeline_frame.itertuples()]))
+
+    # sources
+    out.append('<h2 id="sources">Sources</h2>')
+    out.append(_table(["id", "title", "publisher", "date", "authors", "address"], [
+        [escape(k), escape(s.title), escape(s.publisher or ""), escape(s.date or ""),
+         escape(", ".join(s.authors)), escape(s.address or "")]
+        for k, s in sc.sources.items()]))
+    out.append('<p class="small muted">Made by realpolitik. Addresses are printed as text, '
+               "not links; the file loads nothing from the network.</p></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _timeline(sc: Scenario):
+    """The scenario's timeline as a frame, if it ships one."""
+    from ..analysis.timeline import load_timeline
+    from ..errors import InputError
+
+    try:
+        frame = load_timeline(sc.name).to_frame()
+    except InputError:  # a scenario without a timeline: no section
+        return None
+    frame = frame.copy()
+    if "sources" in frame:
+        frame["sources"] = [", ".join(v) if isinstance(v, list | tuple) else str(v)
+                            for v in frame["sources"]]
+    return frame

@@ -1,0 +1,209 @@
+"""Figures: trajectories, actor maps, forecast distributions, tornados, what-ifs, timelines.
+
+Every function takes plain data (a Scenario, a Result, a DataFrame) and returns a matplotlib
+Figure; :func:`save` writes it with fixed metadata so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers and in tests; set before pyplot loads
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..errors import InputError
+from ..models import Result
+from ..scenario import Scenario
+
+STYLE = {
+    "svg.hashsalt": "realpolitik",  # stable ids inside SVG files
+    "svg.fonttype": "path",  # no font files needed to view the SVG
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.dpi": 100,
+}
+plt.rcParams.update(STYLE)
+
+
+def _issue(scenario: Scenario, issue: str | None) -> int:
+    return 0 if issue is None else scenario.issue_index(issue)
+
+
+def _anchor_axis(ax, scenario: Scenario, i: int, axis: str = "y") -> None:
+    issue = scenario.issues[i]
+    lo, hi = issue.scale.min, issue.scale.max
+    if axis == "y":
+        ax.set_ylim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))
+    else:
+        ax.set_xlim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))
+    if issue.anchors:
+        values = [a.value for a in issue.anchors]
+        labels = [f"{a.value:g}: {_short(a.label)}" for a in issue.anchors]
+        (ax.set_yticks if axis == "y" else ax.set_xticks)(values, labels)
+        if axis == "x":
+            plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+
+
+def _short(text: str, width: int = 38) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def trajectory(result: Result, scenario: Scenario, issue: str | None = None) -> Figure:
+    """Every actor's position per round on one issue, the forecast marked."""
+    i = _issue(scenario, issue)
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    rounds = int(result.rounds[i])
+    xs = np.arange(rounds + 1)
+    for a, actor in enumerate(result.actors):
+        ys = result.trajectory[: rounds + 1, a, i]
+        if np.all(np.isnan(ys)):
+            continue
+        ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.2, label=actor)
+    forecast = float(result.forecast[i])
+    if np.isfinite(forecast):
+        ax.axhline(forecast, color="black", linestyle="--", linewidth=1)
+        ax.annotate(f"forecast {forecast:.1f}", (rounds, forecast), textcoords="offset points",
+                    xytext=(4, 4), fontsize=8)
+    ax.set_xlabel("round")
+    ax.set_title(f"{scenario.issues[i].name} — {result.model}")
+    _anchor_axis(ax, scenario, i)
+    ax.legend(fontsize=7, ncols=2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    return fig
+
+
+def actor_map(scenario: Scenario, issue: str | None = None) -> Figure:
+    """Position against capability × salience: one bubble per actor with a stance."""
+    i = _issue(scenario, issue)
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    x = scenario.position[:, i]
+    weight = scenario.capability * scenario.salience[:, i]
+    keep = ~np.isnan(x)
+    size = 40 + 600 * weight[keep] / max(weight[keep].max(), 1e-12)
+    ax.scatter(x[keep], weight[keep], s=size, alpha=0.5, edgecolors="black", linewidths=0.5)
+    for a in np.flatnonzero(keep):
+        ax.annotate(scenario.actor_ids[a], (x[a], weight[a]), fontsize=7,
+                    textcoords="offset points", xytext=(0, 6), ha="center")
+    ax.set_ylabel("capability × salience")
+    ax.set_title(f"{scenario.issues[i].name}: who wants what, with how much weight")
+    _anchor_axis(ax, scenario, i, axis="x")
+    return fig
+
+
+def distribution(forecasts: np.ndarray, scenario: Scenario, issue: str | None = None,
+                 model: str = "") -> Figure:
+    """Histogram of Monte Carlo forecasts ``[N, I]`` on one issue, with 5/50/95 % lines."""
+    i = _issue(scenario, issue)
+    values = forecasts[:, i]
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        raise InputError(f"no finite forecasts for issue '{scenario.issue_ids[i]}'")
+    fig, ax = plt.subplots(figsize=(8, 3.5), layout="constrained")
+    issue_obj = scenario.issues[i]
+    ax.hist(values, bins=40, range=(issue_obj.scale.min, issue_obj.scale.max), color="#5b8db8")
+    for q, style in ((5, ":"), (50, "--"), (95, ":")):
+        v = float(np.percentile(values, q))
+        ax.axvline(v, color="black", linestyle=style, linewidth=1)
+        ax.annotate(f"{q}%: {v:.1f}", (v, ax.get_ylim()[1] * 0.9), fontsize=7,
+                    textcoords="offset points", xytext=(3, 0))
+    ax.set_ylabel("draws")
+    ax.set_title(f"{issue_obj.name} — forecast distribution ({model}, {values.size:,} draws)")
+    _anchor_axis(ax, scenario, i, axis="x")
+    return fig
+
+
+def tornado(frame: pd.DataFrame, scenario: Scenario, issue: str | None = None,
+            top: int = 10) -> Figure:
+    """One-at-a-time sensitivity (``analysis.sensitivity.tornado`` output) on one issue."""
+    i = _issue(scenario, issue)
+    issue_id = scenario.issue_ids[i]
+    rows = frame[frame["issue"] == issue_id].sort_values("swing", ascending=False,
+                                                         kind="stable").head(top)
+    if rows.empty:
+        raise InputError(f"no sensitivity rows for issue '{issue_id}'")
+    rows = rows.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5), layout="constrained")
+    labels = [f"{r.actor} {r.input}" for r in rows.itertuples()]
+    base = float(rows["baseline"].iloc[0])
+    for k, r in enumerate(rows.itertuples()):
+        ax.barh(k, r.forecast_low - base, left=base, color="#c0504d")
+        ax.barh(k, r.forecast_high - base, left=base, color="#4f81bd")
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_yticks(range(len(rows)), labels)
+    ax.set_xlabel("forecast (red: input at its low end; blue: at its high end)")
+    ax.set_title(f"{scenario.issues[i].name}: what moves the forecast")
+    return fig
+
+
+def whatif(table: pd.DataFrame, overlay: str | None = None) -> Figure:
+    """Baseline against what-if forecast per issue and model (``analysis.whatif.compare``)."""
+    rows = table if overlay is None else table[table["overlay"] == overlay]
+    if rows.empty:
+        raise InputError(f"no what-if rows for '{overlay}'")
+    models = list(dict.fromkeys(rows["model"]))
+    issues = list(dict.fromkeys(rows["issue"]))
+    fig, axes = plt.subplots(1, len(models), figsize=(3.2 * len(models) + 1.5, 3.8),
+                             layout="constrained", sharey=True, squeeze=False)
+    for ax, model in zip(axes[0], models, strict=True):
+        sub = rows[rows["model"] == model].set_index("issue").reindex(issues)
+        y = np.arange(len(issues))
+        ax.scatter(sub["baseline"], y, marker="o", color="grey", label="baseline")
+        ax.scatter(sub["whatif"], y, marker=">", color="#c0504d", label="what-if")
+        if "claim" in sub and sub["claim"].notna().any():
+            ax.scatter(sub["claim"], y, marker="*", s=80, color="#4f81bd", label="article")
+        for k, (b, w) in enumerate(zip(sub["baseline"], sub["whatif"], strict=True)):
+            ax.plot([b, w], [k, k], color="grey", linewidth=0.8)
+        ax.set_title(model)
+        ax.set_xlim(-3, 103)
+    axes[0][0].set_yticks(range(len(issues)), issues)
+    axes[0][-1].legend(fontsize=7, loc="lower right")
+    fig.suptitle(overlay or "what-if")
+    return fig
+
+
+def timeline(events: pd.DataFrame, since: str | None = None) -> Figure:
+    """Dated events (a frame with ``date`` and ``event`` columns) on a time axis."""
+    rows = events if since is None else events[events["date"] >= since]
+    if rows.empty:
+        raise InputError("no events to plot")
+    years = [float(d[:4]) + (int(d[5:7]) - 1) / 12 if len(d) >= 7 else float(d[:4])
+             for d in rows["date"]]
+    fig, ax = plt.subplots(figsize=(9, 0.28 * len(rows) + 1.2), layout="constrained")
+    y = np.arange(len(rows))[::-1]
+    ax.scatter(years, y, s=12, color="#4f81bd")
+    for yy, year, text, date in zip(y, years, rows["event"], rows["date"], strict=True):
+        ax.annotate(f"{date}  {_short(str(text), 70)}", (year, yy), fontsize=6.5,
+                    textcoords="offset points", xytext=(5, -2))
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel("year")
+    span = max(years) - min(years)
+    ax.set_xlim(min(years) - 0.02 * span - 0.5, max(years) + 0.6 * span + 1)
+    ax.set_title("timeline")
+    return fig
+
+
+def save(fig: Figure, path: str | Path | None = None, fmt: str | None = None) -> bytes:
+    """PNG or SVG bytes with fixed metadata (same figure → same bytes); written atomically
+    to ``path`` when given."""
+    fmt = (fmt or (Path(path).suffix.lstrip(".") if path else "svg")).lower()
+    if fmt not in ("png", "svg"):
+        raise InputError(f"unknown figure format '{fmt}'", field="--output",
+                         allowed="a .png or .svg file")
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    fig.savefig(buffer, format=fmt, metadata=metadata, bbox_inches="tight")
+    plt.close(fig)
+    data = buffer.getvalue()
+    if path is not None:
+        from ..io import atomic_write
+
+        atomic_write(path, data)
+    return data
