@@ -50,7 +50,8 @@ def forecast(scenario: Scenario | str | Path, model: str = "compromise", *,
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     rng = np.random.default_rng(seed)
-    return get(model).run(scenario, rng=rng, seed=seed, **params)
+    merged = {**scenario.model_params.get(model, {}), **params}
+    return get(model).run(scenario, rng=rng, seed=seed, **merged)
 
 
 def models() -> list[str]:

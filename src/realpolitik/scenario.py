@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -201,6 +201,9 @@ class Scenario(_Strict):
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
     stances: tuple[Stance, ...]
+    # Default parameters per model that a file carries (e.g. KTAB XML ModelParameters);
+    # parameters given on the command line or to forecast() take precedence.
+    model_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:

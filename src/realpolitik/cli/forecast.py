@@ -53,7 +53,8 @@ def run_models(scenario: Scenario, models: list[str], raw_params: dict[str, str]
     results = []
     for name in models:
         model = get(name)
-        params = model.validate_params(per_model[name]).model_dump()
+        params = model.validate_params(
+            {**scenario.model_params.get(name, {}), **per_model[name]}).model_dump()
         rng = np.random.default_rng(seed)
         results.append(model.run(scenario, rng=rng, seed=seed, **params))
     return results

@@ -60,6 +60,7 @@ def _modules() -> tuple[object, ...]:
 
 def readers() -> list[Reader]:
     found = [m.READER for m in _modules() if hasattr(m, "READER")]
+    found += [r for m in _modules() for r in getattr(m, "READERS", ())]
     return sorted(found, key=lambda r: (-r.priority, r.name))
 
 
