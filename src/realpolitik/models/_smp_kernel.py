@@ -384,21 +384,99 @@ def win_probabilities(x: np.ndarray, own: np.ndarray, cap: np.ndarray, rule: int
     return out, pg, reps[:n_groups].copy()
 
 
+@njit(cache=True)
+def _challenge_own(i: int, j: int, est: np.ndarray, u_i: np.ndarray, u_own: np.ndarray,
+                   delta_t: np.ndarray, weight: np.ndarray, total_sal: np.ndarray, rule: int,
+                   commit: int) -> tuple[float, float]:
+    """challenge(h=i, k=i, i, j) with i's estimates hoisted out of the loop over j:
+    ``est[q]`` = r^i_q, ``u_i[q]`` = U^i[q][i], ``u_own[q]`` = U^i[q][q], and
+    ``delta_t[j, q]`` = δ_qj. The same arithmetic as :func:`challenge`, term for term."""
+    n = est.shape[0]
+    dj = delta_t[j]
+    uki = u_i[i]
+    ukj = utility(dj[i], est[i])
+    e_sq = uki + ukj
+    e_win = uki + uki
+    e_lose = ukj + ukj
+    v_i = vote(weight[i], u_own[i], ukj, rule)
+    v_j = vote(weight[j], u_i[j], u_own[j], rule)
+    a = 1e-10
+    b = 1e-10
+    if v_i > 0.0:
+        a = a + v_i
+    if v_i < 0.0:
+        b = b - v_i
+    if v_j > 0.0:
+        a = a + v_j
+    if v_j < 0.0:
+        b = b - v_j
+    a0 = a
+    b0 = b
+    for q in range(n):
+        if q == i or q == j:  # noqa: SIM109  (Numba compiles this form)
+            continue
+        uqi = u_i[q]
+        uqj = utility(dj[q], est[q])
+        uqq = u_own[q]
+        g = vote(weight[q], uqi, uqj, rule)
+        ap = a0 + g if g > 0.0 else a0
+        bp = b0 - g if g < 0.0 else b0
+        pi = ap / (ap + bp)
+        pi2 = 1.0 - pi
+        if commit == SEMI_COMMIT:
+            w_i = (uqi + uqi) + uqq
+            l_i = (uqj + uqj) + uqj
+            w_j = (uqi + uqi) + uqi
+            l_j = (uqj + uqj) + uqq
+        elif commit == NO_COMMIT:
+            w_i = (uqi + uqi) + uqq
+            l_i = (uqj + uqj) + uqq
+            w_j = (uqi + uqi) + uqq
+            l_j = (uqj + uqj) + uqq
+        else:
+            w_i = (uqi + uqi) + uqi
+            l_i = (uqj + uqj) + uqj
+            w_j = (uqi + uqi) + uqi
+            l_j = (uqj + uqj) + uqj
+        vfor_i = (pi * w_i) + (pi2 * l_i)
+        vfor_j = (pi * w_j) + (pi2 * l_j)
+        v_q = vote(weight[q], vfor_i, vfor_j, rule)
+        if v_q > 0.0:
+            a = a + v_q
+        if v_q < 0.0:
+            b = b - v_q
+    p = a / (a + b)
+    p2 = b / (a + b)
+    e_contest = p * e_win + p2 * e_lose
+    s_j = total_sal[j]
+    e_chlg = (1.0 - s_j) * e_win + s_j * e_contest
+    return p, e_chlg - e_sq
+
+
 @njit(cache=True, parallel=True)
 def _targets(delta, r, weight, total_sal, rule, adjust, commit):
     n = r.shape[0]
+    delta_t = np.ascontiguousarray(delta.T)
     target = np.full(n, -1, dtype=np.int64)
     best_p = np.zeros(n)
     best_g = np.zeros(n)
     for i in prange(n):
+        est = np.empty(n)
+        u_i = np.empty(n)
+        u_own = np.empty(n)
+        for q in range(n):
+            est[q] = estimate(r[i], r[q], adjust)
+            u_i[q] = utility(delta[q, i], est[q])
+            u_own[q] = utility(delta[q, q], est[q])
         bg = -1.0
         bj = -1
         bp = 0.0
         for j in range(n):
             if j == i:
                 continue
-            p, g = challenge(i, i, i, j, delta, r, weight, total_sal, rule, adjust, commit)
-            if g > 1e-5 and bg < g:
+            p, g = _challenge_own(i, j, est, u_i, u_own, delta_t, weight, total_sal, rule,
+                                  commit)
+            if 1e-5 < g and bg < g:
                 bj = j
                 bg = g
                 bp = p
