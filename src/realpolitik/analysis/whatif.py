@@ -30,7 +30,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -42,7 +41,7 @@ from pydantic import (
 )
 
 from ..errors import InputError, read_text
-from ..io.native import _check_duplicate_keys, _yaml_locator
+from ..io.native import load_yaml
 from ..io.validate import _model_in, _translate, field_path
 from ..scenario import (
     Actor,
@@ -196,29 +195,6 @@ class Overlay(_Strict):
 
 
 Locator = Callable[[tuple], int | None]
-
-
-def load_yaml(text: str, source: str | Path | None) -> tuple[Any, Locator]:
-    """Parse YAML like the native scenario reader: duplicate keys and bad YAML are errors
-    with a line number; returns the data and a field-path → line locator."""
-    try:
-        loader = yaml.SafeLoader(text)
-        try:
-            root = loader.get_single_node()
-            if root is not None:
-                _check_duplicate_keys(root, source)
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise InputError(
-            f"malformed YAML: {exc.problem or exc.context}",
-            source=source, line=mark.line + 1 if mark else None, allowed="valid YAML",
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", source=source, allowed="valid YAML") from None
-    return data, _yaml_locator(root)
 
 
 def _model_at(cls: type[BaseModel] | None, loc: tuple) -> type[BaseModel] | None:

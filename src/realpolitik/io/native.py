@@ -54,7 +54,9 @@ def _check_duplicate_keys(node: yaml.Node, source: str | Path | None) -> None:
             _check_duplicate_keys(item, source)
 
 
-def parse_yaml(text: str, source: str | Path | None = None) -> Scenario:
+def load_yaml(text: str, source: str | Path | None = None):
+    """Parse YAML strictly (duplicate keys and malformed YAML are errors with a line);
+    returns the data and a locator from field paths to lines."""
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -72,10 +74,15 @@ def parse_yaml(text: str, source: str | Path | None = None) -> Scenario:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc}", source=source, allowed="valid YAML") from None
+    return data, _yaml_locator(root)
+
+
+def parse_yaml(text: str, source: str | Path | None = None) -> Scenario:
+    data, locate = load_yaml(text, source)
     if data is None:
         raise InputError("the file is empty", source=source,
                          allowed="a scenario with name, actors, issues, stances")
-    return build_scenario(data, source=source, locate=_yaml_locator(root))
+    return build_scenario(data, source=source, locate=locate)
 
 
 def parse_json(text: str, source: str | Path | None = None) -> Scenario:

@@ -237,6 +237,36 @@ def _own_view(delta: np.ndarray, r: np.ndarray, adjust: int) -> np.ndarray:
     return own
 
 
+@njit(cache=True, inline="always")
+def _third_party(w_q: float, uqi: float, uqj: float, uqq: float, a0: float, b0: float,
+                 rule: int, commit: int) -> float:
+    """Third party q's vote in i's challenge of j, judged against the principals only and
+    valuing the outcome by the commitment rule (§4.3, §9.7)."""
+    g = vote(w_q, uqi, uqj, rule)
+    ap = a0 + g if g > 0.0 else a0
+    bp = b0 - g if g < 0.0 else b0
+    pi = ap / (ap + bp)
+    pi2 = 1.0 - pi
+    if commit == SEMI_COMMIT:
+        w_i = (uqi + uqi) + uqq
+        l_i = (uqj + uqj) + uqj
+        w_j = (uqi + uqi) + uqi
+        l_j = (uqj + uqj) + uqq
+    elif commit == NO_COMMIT:
+        w_i = (uqi + uqi) + uqq
+        l_i = (uqj + uqj) + uqq
+        w_j = (uqi + uqi) + uqq
+        l_j = (uqj + uqj) + uqq
+    else:
+        w_i = (uqi + uqi) + uqi
+        l_i = (uqj + uqj) + uqj
+        w_j = (uqi + uqi) + uqi
+        l_j = (uqj + uqj) + uqj
+    vfor_i = (pi * w_i) + (pi2 * l_i)
+    vfor_j = (pi * w_j) + (pi2 * l_j)
+    return vote(w_q, vfor_i, vfor_j, rule)
+
+
 @njit(cache=True)
 def challenge(h: int, k: int, i: int, j: int, delta: np.ndarray, r: np.ndarray,
               weight: np.ndarray, total_sal: np.ndarray, rule: int, adjust: int,
@@ -273,29 +303,7 @@ def challenge(h: int, k: int, i: int, j: int, delta: np.ndarray, r: np.ndarray,
         uqi = utility(delta[q, i], r_q)
         uqj = utility(delta[q, j], r_q)
         uqq = utility(delta[q, q], r_q)
-        g = vote(weight[q], uqi, uqj, rule)
-        ap = a0 + g if g > 0.0 else a0
-        bp = b0 - g if g < 0.0 else b0
-        pi = ap / (ap + bp)
-        pi2 = 1.0 - pi
-        if commit == SEMI_COMMIT:
-            w_i = (uqi + uqi) + uqq
-            l_i = (uqj + uqj) + uqj
-            w_j = (uqi + uqi) + uqi
-            l_j = (uqj + uqj) + uqq
-        elif commit == NO_COMMIT:
-            w_i = (uqi + uqi) + uqq
-            l_i = (uqj + uqj) + uqq
-            w_j = (uqi + uqi) + uqq
-            l_j = (uqj + uqj) + uqq
-        else:
-            w_i = (uqi + uqi) + uqi
-            l_i = (uqj + uqj) + uqj
-            w_j = (uqi + uqi) + uqi
-            l_j = (uqj + uqj) + uqj
-        vfor_i = (pi * w_i) + (pi2 * l_i)
-        vfor_j = (pi * w_j) + (pi2 * l_j)
-        v_q = vote(weight[q], vfor_i, vfor_j, rule)
+        v_q = _third_party(weight[q], uqi, uqj, uqq, a0, b0, rule, commit)
         if v_q > 0.0:
             a = a + v_q
         if v_q < 0.0:
@@ -418,29 +426,7 @@ def _challenge_own(i: int, j: int, est: np.ndarray, u_i: np.ndarray, u_own: np.n
         uqi = u_i[q]
         uqj = utility(dj[q], est[q])
         uqq = u_own[q]
-        g = vote(weight[q], uqi, uqj, rule)
-        ap = a0 + g if g > 0.0 else a0
-        bp = b0 - g if g < 0.0 else b0
-        pi = ap / (ap + bp)
-        pi2 = 1.0 - pi
-        if commit == SEMI_COMMIT:
-            w_i = (uqi + uqi) + uqq
-            l_i = (uqj + uqj) + uqj
-            w_j = (uqi + uqi) + uqi
-            l_j = (uqj + uqj) + uqq
-        elif commit == NO_COMMIT:
-            w_i = (uqi + uqi) + uqq
-            l_i = (uqj + uqj) + uqq
-            w_j = (uqi + uqi) + uqq
-            l_j = (uqj + uqj) + uqq
-        else:
-            w_i = (uqi + uqi) + uqi
-            l_i = (uqj + uqj) + uqj
-            w_j = (uqi + uqi) + uqi
-            l_j = (uqj + uqj) + uqj
-        vfor_i = (pi * w_i) + (pi2 * l_i)
-        vfor_j = (pi * w_j) + (pi2 * l_j)
-        v_q = vote(weight[q], vfor_i, vfor_j, rule)
+        v_q = _third_party(weight[q], uqi, uqj, uqq, a0, b0, rule, commit)
         if v_q > 0.0:
             a = a + v_q
         if v_q < 0.0:
