@@ -263,3 +263,19 @@ def test_exchanges_command_on_russia_japan(capsys) -> None:
     out = capsys.readouterr().out
     assert "in exchange for" in out and "gain" in out
     assert main(["exchanges", str(FIXTURES / "tiny.yaml")]) == 0
+
+
+def test_capability_zero_takes_no_part() -> None:
+    data = two_by_two().model_dump()
+    data["actors"] = list(data["actors"])
+    data["stances"] = list(data["stances"])
+    data["actors"][0]["capability"] = 0.0
+    data["actors"].append({"id": "Actor-3", "name": "Actor-3", "capability": 1.0})
+    data["stances"] += [
+        {"actor": "Actor-3", "issue": "Issue-1", "position": 10, "salience": 0.5},
+        {"actor": "Actor-3", "issue": "Issue-2", "position": 10, "salience": 0.5},
+    ]
+    result = rp.forecast(rp.Scenario.model_validate(data), model="exchange", rounds=2)
+    assert all(e["i"]["actor"] != "Actor-1" and e["j"]["actor"] != "Actor-1"
+               for e in result.fields["exchanges"])
+    assert np.all(result.trajectory[:, 0, :] == 0)

@@ -18,7 +18,8 @@ Interpretive choices:
   exchanges happen.
 * **Salience 0** is valid input: such an actor is indifferent to the issue, adds nothing to
   its outcome (weight 0) and takes part in no exchange involving it (the reference divides
-  by zero there). Its position never moves.
+  by zero there). Its position never moves. An actor with capability 0 is treated the same
+  way on every issue.
 * Actors without a stance on an issue take no part in it (as a missing ``#D`` row).
 * ``variant="random-rate"`` and ``p > 0`` (randomised Equal Gain) are not implemented:
   the reference cannot run Random Rate at all, and the specification could not verify the
@@ -56,11 +57,19 @@ def _external(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return x * (hi - lo) / 100.0 + lo
 
 
+def _present(capability: np.ndarray, position: np.ndarray, salience: np.ndarray
+             ) -> np.ndarray:
+    """Who takes part on each issue: a stance, salience > 0 and capability > 0 (otherwise
+    no weight in the outcome and no part in any exchange: the equal-gain moves divide by
+    the weight)."""
+    return ~np.isnan(position) & (salience > 0) & (capability[:, None] > 0)
+
+
 def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
              lo: np.ndarray, hi: np.ndarray, rounds: int, record: bool = False):
     """Run one draw. Returns per-round internal start/voting positions and outcomes, the
     final positions, and (if ``record``) the realised exchanges."""
-    present = ~np.isnan(position) & (salience > 0)
+    present = _present(capability, position, salience)
     x = np.where(present, _internal(position, lo, hi), np.nan)
     s = np.where(present, salience, 0.0)
     c = np.broadcast_to(capability[:, None], x.shape)
@@ -85,7 +94,7 @@ def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
     out = np.empty((batch.size, batch.position.shape[2]))
     for k in range(batch.size):  # a model with a Python round loop: see the module notes
         pos = batch.position[k]
-        present = ~np.isnan(pos) & (batch.salience[k] > 0)
+        present = _present(batch.capability[k], pos, batch.salience[k])
         _, _, _out_start, out_voting, _x, _ = simulate(
             batch.capability[k], pos, batch.salience[k], lo, hi, p.rounds)
         if p.rounds == 0:
@@ -105,7 +114,7 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
     lo, hi = scenario.scale_min, scenario.scale_max
     pos = scenario.position
     sal = scenario.salience
-    present = ~np.isnan(pos) & (sal > 0)
+    present = _present(scenario.capability, pos, sal)
     starts, votings, out_start, out_voting, final, exchanges = simulate(
         scenario.capability, pos, sal, lo, hi, p.rounds, record=True)
     ext = lambda arr: np.where(present, _external(arr, lo, hi), np.nan)  # noqa: E731
