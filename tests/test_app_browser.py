@@ -80,6 +80,9 @@ def app_url():
 def test_app_in_a_real_browser(app_url, tmp_path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    # a first run compiles the models (Numba); allow for it in every expectation
+    expect.set_options(timeout=180_000)
+
     bad = tmp_path / "bad.yaml"
     bad.write_text((FIXTURES / "tiny.yaml").read_text().replace("salience: 1.0",
                                                                   "salience: 9"))
@@ -87,7 +90,7 @@ def test_app_in_a_real_browser(app_url, tmp_path) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.set_default_timeout(90_000)
+            page.set_default_timeout(180_000)
             page.goto(app_url)
             expect(page.get_by_text("Change a stance or a capability")).to_be_visible()
             page.get_by_role("button", name="Run").click()
