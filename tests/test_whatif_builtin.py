@@ -125,3 +125,20 @@ def test_latest_day_reads_partial_dates() -> None:
     assert latest_day("2016") == dt.date(2016, 12, 31)
     assert latest_day("29 Sep 2018") == dt.date(2018, 9, 29)
     assert latest_day("Feb 2016") == dt.date(2016, 2, 29)
+
+
+@pytest.mark.parametrize("name", WHATIFS + SNAPS)
+def test_no_change_is_a_no_op(name: str) -> None:
+    """Each change alters some number of the base scenario (a no-op would claim evidence
+    for nothing)."""
+    import numpy as np
+
+    base = base_scenario()
+    ov = load_overlay(name)
+    for k, change in enumerate(ov.changes):
+        single = ov.model_copy(update={"changes": (change,)})
+        out = apply(base, single)
+        same = (np.array_equal(out.capability, base.capability)
+                and np.array_equal(out.position, base.position, equal_nan=True)
+                and np.array_equal(out.salience, base.salience))
+        assert not same, f"{name} changes[{k}] changes nothing"

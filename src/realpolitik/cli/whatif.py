@@ -219,7 +219,8 @@ def backtest_russia_japan(
     else:
         issues = list(dict.fromkeys(table.issue))
         scored = [i for i in issues if math.isfinite(table[table.issue == i].outcome.iloc[0])]
-        t = Table(title="Russia–Japan backtest: forecast (absolute error) per issue")
+        t = Table(title="Russia–Japan backtest: forecast (absolute error) per issue; "
+                  "snapshots 2016-12 Nagato, 2018-11 Singapore, 2019-01 the default")
         t.add_column("snapshot")
         t.add_column("model")
         for i in scored:
@@ -230,9 +231,9 @@ def backtest_russia_japan(
             cells = []
             for i in scored:
                 r = rows[rows.issue == i].iloc[0]
-                cells.append(f"{_num(r.forecast)} ({_num(r.error)})")
+                cells.append(f"{_num(r.forecast, 0)} ({_num(r.error, 0)})")
             s = summary[(summary.snapshot == snap) & (summary.model == m)]
-            t.add_row(snap, m, *cells, _num(s.mae.iloc[0]) if len(s) else "—")
+            t.add_row(snap[:7], m, *cells, _num(s.mae.iloc[0]) if len(s) else "—")
         unscored = [i for i in issues if i not in scored]
         note = (f"Issues without a coded outcome (not scored): {', '.join(unscored)}."
                 if unscored else "")
