@@ -14,7 +14,7 @@ import realpolitik
 from realpolitik import scenarios
 from realpolitik.analysis.whatif import apply, builtin_overlays, compare, load_overlay
 
-from .conftest import FIXTURES, require_shared
+from .conftest import require_shared
 
 WHATIFS = builtin_overlays("russia-japan", "whatifs")
 SNAPS = builtin_overlays("russia-japan", "snapshots")
@@ -37,10 +37,7 @@ def seed_text(source_id: str) -> str:
 
 
 def base_scenario() -> realpolitik.Scenario:
-    """The built-in scenario once it exists; until then a stand-in with the same ids."""
-    if "russia-japan" in scenarios.names():
-        return scenarios.load("russia-japan")
-    return realpolitik.load(FIXTURES / "whatif" / "russia-japan-standin.yaml")
+    return scenarios.load("russia-japan")
 
 
 def latest_day(date: str) -> dt.date:
