@@ -91,3 +91,16 @@ def test_report_cli_writes_atomically(tmp_path, capsys) -> None:
     assert main(["plot", "whatif", "-o", str(tmp_path / "w.svg")]) == 2
     err = capsys.readouterr().err
     assert "png or .svg" in err and "--whatif" in err
+
+
+def test_notebook_views(rj) -> None:
+    html = rj._repr_html_()
+    assert "<table>" in html and "Habomai and Shikotan" in html and "<svg" in html
+    result = rp.forecast(rj, model="bdm", rounds=3)
+    html = result._repr_html_()
+    assert "territory" in html and "nearest anchor" in html and "<svg" in html
+    # a result of a scenario that is not built in still renders, without the plot
+    from .conftest import FIXTURES
+
+    plain = rp.forecast(rp.load(FIXTURES / "tiny.yaml"), model="median")._repr_html_()
+    assert "land" in plain and "<svg" not in plain

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -103,3 +104,32 @@ def report(
 
     atomic_write(output, html)
     emit(f"wrote {output} ({len(html.encode('utf-8')):,} bytes)", None)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    host: Annotated[str, typer.Option(
+        help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
+) -> None:
+    """Start the web app (Streamlit) in the foreground; Ctrl-C stops it."""
+    import subprocess
+    import sys
+    from importlib import resources
+
+    if not 1 <= port <= 65535:
+        raise InputError(f"port {port} is out of range", field="--port", allowed="1 to 65535")
+    try:
+        import streamlit  # noqa: F401
+    except ImportError:
+        raise InputError("the web app needs Streamlit", field="serve",
+                         allowed="pip install 'realpolitik[app]'") from None
+    app_file = resources.files("realpolitik.app") / "streamlit_app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app_file),
+               "--server.address", host, "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.maxUploadSize", "2", "--server.fileWatcherType", "none",
+               "--global.developmentMode", "false", "--client.toolbarMode", "viewer"]
+    emit(f"realpolitik app on http://{host}:{port} (Ctrl-C to stop)", None)
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(command, check=False)

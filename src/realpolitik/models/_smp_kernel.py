@@ -476,7 +476,7 @@ def _targets(delta, r, weight, total_sal, rule, adjust, commit):
                 continue
             p, g = _challenge_own(i, j, est, u_i, u_own, delta_t, weight, total_sal, rule,
                                   commit)
-            if 1e-5 < g and bg < g:
+            if g > 1e-5 and bg < g:
                 bj = j
                 bg = g
                 bp = p

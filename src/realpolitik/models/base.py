@@ -113,6 +113,13 @@ class Result:
             }
         )
 
+    def _repr_html_(self) -> str:  # Jupyter: forecasts with anchors, a small plot
+        from ..report.notebook import result_html
+        from ..scenarios import load, names
+
+        scenario = load(self.scenario) if self.scenario in names() else None
+        return result_html(self, scenario)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON output contract (``docs/json-output.md``)."""
         issues = []

@@ -1,0 +1,169 @@
+"""The realpolitik web app (Streamlit). Start it with ``realpolitik serve``.
+
+Choose a built-in scenario or upload a file, change a stance or a capability, pick models,
+run, compare the article what-ifs, and download the report and the scenario. Uploaded
+files are size-limited and read with the same readers and the same error messages as the
+command line; the app reads no server path other than its own temporary copy of an upload.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import realpolitik as rp
+from realpolitik import scenarios as builtin
+from realpolitik.errors import InputError
+from realpolitik.io import dumps, readers
+from realpolitik.models import names
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+SUFFIXES = sorted({s.lstrip(".") for r in readers() for s in r.suffixes})
+
+st.set_page_config(page_title="realpolitik", layout="wide")
+st.title("realpolitik — negotiation forecasts")
+
+
+def _load_upload(upload) -> rp.Scenario:
+    data = upload.getvalue()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(f"the upload is {len(data):,} bytes", source=upload.name,
+                         allowed=f"at most {MAX_UPLOAD_BYTES:,} bytes")
+    suffix = Path(upload.name).suffix.lower()
+    if suffix.lstrip(".") not in SUFFIXES:
+        raise InputError(f"unrecognised file type '{suffix or '(none)'}'", source=upload.name,
+                         allowed=", ".join(f".{s}" for s in SUFFIXES))
+    with tempfile.TemporaryDirectory() as tmp:
+        # a fixed name inside a private folder: the user's file name never becomes a path
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return rp.load(path)
+        except InputError as exc:
+            raise InputError(exc.problem, source=upload.name, line=exc.line,
+                             field=exc.field, allowed=exc.allowed) from None
+
+
+with st.sidebar:
+    st.header("Scenario")
+    choice = st.selectbox("Built-in scenario", builtin.names())
+    upload = st.file_uploader("…or upload a file", type=SUFFIXES)
+    chosen_models = st.multiselect("Models", names(), default=["compromise", "median", "bdm"])
+
+scenario: rp.Scenario | None = None
+if upload is not None:
+    try:
+        scenario = _load_upload(upload)
+        st.success(f"Loaded {upload.name}: {len(scenario.actors)} actors, "
+                   f"{len(scenario.issues)} issues")
+    except InputError as exc:
+        st.error(f"Could not read the file: {exc}")
+if scenario is None:
+    scenario = rp.load(choice)
+
+key = f"edits:{scenario.name}"
+if key not in st.session_state:
+    st.session_state[key] = {}
+edits: dict = st.session_state[key]
+
+st.subheader(scenario.title or scenario.name)
+if scenario.as_of:
+    st.caption(f"as of {scenario.as_of}")
+
+st.markdown("**Change a stance or a capability**")
+c1, c2, c3, c4 = st.columns(4)
+actor = c1.selectbox("Actor", scenario.actor_ids)
+issues_of_actor = [st_.issue for st_ in scenario.stances if st_.actor == actor]
+issue = c2.selectbox("Issue", issues_of_actor)
+stance = scenario.stance(actor, issue)
+current = edits.get((actor, issue), {})
+lo, hi = scenario.issue(issue).scale.min, scenario.issue(issue).scale.max
+position = c3.slider("Position", float(lo), float(hi),
+                     float(current.get("position", stance.position)))
+salience = c4.number_input("Salience", min_value=0.0, max_value=1.0, step=0.05,
+                           value=float(current.get("salience", stance.salience)))
+cap_key = ("capability", actor)
+capability = st.number_input(f"Capability of {actor}", min_value=0.0,
+                             value=float(edits.get(cap_key, scenario.actor(actor).capability)))
+if (position, salience) != (stance.position, stance.salience):
+    edits[(actor, issue)] = {"position": position, "salience": salience}
+if capability != scenario.actor(actor).capability:
+    edits[cap_key] = capability
+
+
+def edited(base: rp.Scenario) -> rp.Scenario:
+    data = base.model_dump()
+    for st_ in data["stances"]:
+        change = edits.get((st_["actor"], st_["issue"]))
+        if change:
+            st_.update(change)
+    for a in data["actors"]:
+        if ("capability", a["id"]) in edits:
+            a["capability"] = edits[("capability", a["id"])]
+    return rp.Scenario.model_validate(data)
+
+
+try:
+    working = edited(scenario)
+except ValueError as exc:
+    st.error(f"That change makes the scenario invalid: {exc}")
+    working = scenario
+if edits:
+    st.caption(f"{len(edits)} change(s) from the file; "
+               + ", ".join(f"{k[0]}/{k[1]}" for k in edits))
+    if st.button("Undo all changes"):
+        edits.clear()
+        st.rerun()
+
+if st.button("Run", type="primary") or "ran" in st.session_state:
+    st.session_state["ran"] = True
+    rows = {}
+    for m in chosen_models:
+        try:
+            result = rp.forecast(working, model=m)
+        except InputError as exc:
+            st.warning(f"{m}: {exc}")
+            continue
+        rows[m] = result.forecast
+    if rows:
+        frame = pd.DataFrame(rows, index=list(working.issue_ids)).round(1)
+        frame.index.name = "issue"
+        st.markdown("**Forecast**")
+        st.dataframe(frame, width="stretch")
+        first = next(iter(rows))
+        st.caption("Forecast of " + first + " for " + issue + ": "
+                   + f"{rows[first][working.issue_index(issue)]:.1f}")
+        from realpolitik.report import plots
+
+        dynamic = next((m for m in rows if m in ("bdm", "smp", "exchange")), None)
+        if dynamic is not None:
+            fig = plots.trajectory(rp.forecast(working, model=dynamic), working, issue)
+            st.pyplot(fig)
+        st.pyplot(plots.actor_map(working, issue))
+
+if working.name == "russia-japan" or scenario.name == "russia-japan":
+    from realpolitik.analysis.whatif import builtin_overlays, compare, load_overlay
+
+    st.markdown("**The articles' strategies (what-ifs)**")
+    name = st.selectbox("What-if", builtin_overlays("russia-japan"))
+    if st.button("Apply what-if"):
+        overlay = load_overlay(name, "russia-japan")
+        table = compare(working, overlay, chosen_models or ["compromise"])
+        if overlay.claim is not None:
+            st.info(f"The article argues: {overlay.claim.summary}")
+        st.dataframe(table.drop(columns=["overlay"]).round(1), width="stretch")
+
+st.markdown("**Downloads**")
+d1, d2 = st.columns(2)
+if d1.button("Prepare the HTML report"):
+    from realpolitik.report.html import build
+
+    st.session_state["report"] = build(working, models=chosen_models or None)
+if "report" in st.session_state:
+    d1.download_button("Download report.html", st.session_state["report"],
+                       file_name=f"{working.name}-report.html", mime="text/html")
+d2.download_button("Download the scenario (YAML)", dumps(working, "scenario.yaml"),
+                   file_name=f"{working.name}.yaml", mime="application/x-yaml")
