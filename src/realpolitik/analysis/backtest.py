@@ -275,7 +275,7 @@ def load_outcomes(scenario: str = "russia-japan") -> Outcomes:
 def snapshots(scenario: str = "russia-japan", base: Scenario | None = None
               ) -> list[tuple[str, Scenario]]:
     """The scenario as of each snapshot date, oldest first; the default (or ``base``, a
-    stand-in with the same ids) comes last."""
+    scenario with the same ids) comes last."""
     from .. import scenarios as builtin
     from .whatif import apply, builtin_overlays, load_overlay
 
