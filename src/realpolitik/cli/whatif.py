@@ -125,20 +125,27 @@ def whatif(
         text = table.to_csv(index=False, float_format="%.6g")
     else:
         parts: list[object] = []
+        digits = 1 if len(chosen) <= 3 else 0  # keep a table of every model readable
         for ov in overlays:
             rows = table[table.overlay == ov.name]
-            t = Table(title=f"{ov.name}: {ov.title}" if ov.title else ov.name)
+            t = Table(title=f"{ov.name}: {ov.title}" if ov.title else ov.name,
+                      caption="cells: baseline → what-if forecast, difference"
+                      + ("; [5th–95th percentile over draws]" if draws else ""))
             t.add_column("issue", style="bold")
             for m in chosen:
-                t.add_column(f"{m}\nbase → what-if (Δ)", justify="right")
+                t.add_column(m, justify="right")
             t.add_column("article", justify="right")
             for issue in sc.issue_ids:
                 cells = []
                 for m in chosen:
                     r = rows[(rows.model == m) & (rows.issue == issue)].iloc[0]
-                    cell = f"{_num(r.baseline)} → {_num(r.whatif)} ({r.difference:+.1f})"
+                    cell = (f"{_num(r.baseline, 1)} → {_num(r.whatif, 1)} "
+                            f"({r.difference:+.1f})" if digits else
+                            f"{_num(r.baseline, 0)}→{_num(r.whatif, 0)} "
+                            f"{(r.difference if abs(r.difference) >= 0.5 else 0.0):+.0f}")
                     if draws and "whatif_p05" in r and math.isfinite(r.whatif_p05):
-                        cell += f" [{_num(r.whatif_p05)}–{_num(r.whatif_p95)}]"
+                        cell += (f" [{_num(r.whatif_p05, digits)}–"
+                                 f"{_num(r.whatif_p95, digits)}]")
                     cells.append(cell)
                 t.add_row(issue, *cells, _num(rows[rows.issue == issue].claim.iloc[0], 0))
             parts.append(t)
