@@ -41,6 +41,9 @@ def main() -> None:
           f"{best(lambda: read_deu(args.deu), args.repeat) * 1e3:.1f} ms")
     print(f"DEU backtest, all models x 3 schemes: "
           f"{best(lambda: deu_backtest(data), args.repeat) * 1e3:.1f} ms")
+    for m in realpolitik.models():
+        print(f"  {m}, 3 schemes: "
+              f"{best(lambda m=m: deu_backtest(data, [m]), args.repeat) * 1e3:.1f} ms")
     if "russia-japan" in scenarios.names():
         base = scenarios.load("russia-japan")
         overlays = [load_overlay(n) for n in builtin_overlays()]

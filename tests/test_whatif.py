@@ -148,3 +148,8 @@ def test_forecast_changes_only_where_the_overlay_acts(tiny) -> None:
     assert diffs["money"] == pytest.approx(8 - (1 * .5 * 2 + 3 * 8) / (0.5 + 3))
     assert np.isfinite(table.whatif).all()
 
+
+
+def test_missing_overlay_file_is_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        load_overlay(tmp_path / "gone.yaml")

@@ -14,7 +14,7 @@ import realpolitik
 from realpolitik import scenarios
 from realpolitik.analysis.whatif import apply, builtin_overlays, compare, load_overlay
 
-from .conftest import FIXTURES, require_shared
+from .conftest import require_shared
 
 WHATIFS = builtin_overlays("russia-japan", "whatifs")
 SNAPS = builtin_overlays("russia-japan", "snapshots")
@@ -37,10 +37,7 @@ def seed_text(source_id: str) -> str:
 
 
 def base_scenario() -> realpolitik.Scenario:
-    """The built-in scenario once it exists; until then a stand-in with the same ids."""
-    if "russia-japan" in scenarios.names():
-        return scenarios.load("russia-japan")
-    return realpolitik.load(FIXTURES / "whatif" / "russia-japan-standin.yaml")
+    return scenarios.load("russia-japan")
 
 
 def latest_day(date: str) -> dt.date:
@@ -125,3 +122,20 @@ def test_latest_day_reads_partial_dates() -> None:
     assert latest_day("2016") == dt.date(2016, 12, 31)
     assert latest_day("29 Sep 2018") == dt.date(2018, 9, 29)
     assert latest_day("Feb 2016") == dt.date(2016, 2, 29)
+
+
+@pytest.mark.parametrize("name", WHATIFS + SNAPS)
+def test_no_change_is_a_no_op(name: str) -> None:
+    """Each change alters some number of the base scenario (a no-op would claim evidence
+    for nothing)."""
+    import numpy as np
+
+    base = base_scenario()
+    ov = load_overlay(name)
+    for k, change in enumerate(ov.changes):
+        single = ov.model_copy(update={"changes": (change,)})
+        out = apply(base, single)
+        same = (np.array_equal(out.capability, base.capability)
+                and np.array_equal(out.position, base.position, equal_nan=True)
+                and np.array_equal(out.salience, base.salience))
+        assert not same, f"{name} changes[{k}] changes nothing"

@@ -11,7 +11,6 @@ from .conftest import FIXTURES
 
 TINY = str(FIXTURES / "tiny.yaml")
 OVERLAY = str(FIXTURES / "whatif" / "tiny-shift.yaml")
-STANDIN = str(FIXTURES / "whatif" / "russia-japan-standin.yaml")
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -42,8 +41,8 @@ def test_whatif_json_and_csv(capsys, tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_builtin_whatifs_by_prefix_on_a_scenario_file(capsys) -> None:
-    code, out, err = run(capsys, "whatif", STANDIN, "000", "003", "-m", "compromise")
+def test_builtin_whatifs_by_prefix_on_the_builtin_scenario(capsys) -> None:
+    code, out, err = run(capsys, "whatif", "russia-japan", "000", "003", "-m", "compromise")
     assert code == 0 and err == ""
     assert "000-treaty-without-preconditions" in out and "003-us-factor" in out
     assert "The article (000) argues" in out

@@ -144,11 +144,15 @@ def _groups(data: DeuData, weights: str, institutions: str = "average"
 
 
 def _batch(data: DeuData, rows: np.ndarray, capability: np.ndarray) -> Batch:
-    pos = data.position[rows].T  # [A, I]
-    sal = np.where(np.isfinite(pos), np.nan_to_num(data.salience[rows].T) / 100.0, 0.0)
+    # actors without capability in this scheme (non-members of the era, the Parliament
+    # under consultation) take no part at all, rather than as zero-weight actors
+    keep = capability > 0
+    pos = data.position[rows][:, keep].T  # [A, I]
+    sal = np.where(np.isfinite(pos), np.nan_to_num(data.salience[rows][:, keep].T) / 100.0,
+                   0.0)
     n_i = len(rows)
     return Batch(
-        capability=capability[None, :].astype(float),
+        capability=capability[None, keep].astype(float),
         position=pos[None].astype(float),
         salience=sal[None],
         scale_min=np.zeros(n_i), scale_max=np.full(n_i, 100.0),
@@ -271,7 +275,7 @@ def load_outcomes(scenario: str = "russia-japan") -> Outcomes:
 def snapshots(scenario: str = "russia-japan", base: Scenario | None = None
               ) -> list[tuple[str, Scenario]]:
     """The scenario as of each snapshot date, oldest first; the default (or ``base``, a
-    stand-in with the same ids) comes last."""
+    scenario with the same ids) comes last."""
     from .. import scenarios as builtin
     from .whatif import apply, builtin_overlays, load_overlay
 

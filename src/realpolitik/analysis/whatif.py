@@ -274,6 +274,9 @@ def load_overlay(spec: str | Path, scenario: str = "russia-japan") -> Overlay:
     if path.exists():
         return parse_overlay(read_text(path), source=path)
     text = str(spec)
+    if path.suffix.lower() in {".yaml", ".yml", ".json"} or "/" in text:
+        raise InputError("file not found", source=path,
+                         allowed="an existing overlay file, or a built-in overlay name")
     for kind in ("whatifs", "snapshots"):
         stems = builtin_overlays(scenario, kind)
         matches = [s for s in stems if s == text] or [s for s in stems if s.startswith(text)]

@@ -125,20 +125,27 @@ def whatif(
         text = table.to_csv(index=False, float_format="%.6g")
     else:
         parts: list[object] = []
+        digits = 1 if len(chosen) <= 3 else 0  # keep a table of every model readable
         for ov in overlays:
             rows = table[table.overlay == ov.name]
-            t = Table(title=f"{ov.name}: {ov.title}" if ov.title else ov.name)
+            t = Table(title=f"{ov.name}: {ov.title}" if ov.title else ov.name,
+                      caption="cells: baseline → what-if forecast, difference"
+                      + ("; [5th–95th percentile over draws]" if draws else ""))
             t.add_column("issue", style="bold")
             for m in chosen:
-                t.add_column(f"{m}\nbase → what-if (Δ)", justify="right")
+                t.add_column(m, justify="right")
             t.add_column("article", justify="right")
             for issue in sc.issue_ids:
                 cells = []
                 for m in chosen:
                     r = rows[(rows.model == m) & (rows.issue == issue)].iloc[0]
-                    cell = f"{_num(r.baseline)} → {_num(r.whatif)} ({r.difference:+.1f})"
+                    cell = (f"{_num(r.baseline, 1)} → {_num(r.whatif, 1)} "
+                            f"({r.difference:+.1f})" if digits else
+                            f"{_num(r.baseline, 0)}→{_num(r.whatif, 0)} "
+                            f"{(r.difference if abs(r.difference) >= 0.5 else 0.0):+.0f}")
                     if draws and "whatif_p05" in r and math.isfinite(r.whatif_p05):
-                        cell += f" [{_num(r.whatif_p05)}–{_num(r.whatif_p95)}]"
+                        cell += (f" [{_num(r.whatif_p05, digits)}–"
+                                 f"{_num(r.whatif_p95, digits)}]")
                     cells.append(cell)
                 t.add_row(issue, *cells, _num(rows[rows.issue == issue].claim.iloc[0], 0))
             parts.append(t)
@@ -219,7 +226,8 @@ def backtest_russia_japan(
     else:
         issues = list(dict.fromkeys(table.issue))
         scored = [i for i in issues if math.isfinite(table[table.issue == i].outcome.iloc[0])]
-        t = Table(title="Russia–Japan backtest: forecast (absolute error) per issue")
+        t = Table(title="Russia–Japan backtest: forecast (absolute error) per issue; "
+                  "snapshots 2016-12 Nagato, 2018-11 Singapore, 2019-01 the default")
         t.add_column("snapshot")
         t.add_column("model")
         for i in scored:
@@ -230,9 +238,9 @@ def backtest_russia_japan(
             cells = []
             for i in scored:
                 r = rows[rows.issue == i].iloc[0]
-                cells.append(f"{_num(r.forecast)} ({_num(r.error)})")
+                cells.append(f"{_num(r.forecast, 0)} ({_num(r.error, 0)})")
             s = summary[(summary.snapshot == snap) & (summary.model == m)]
-            t.add_row(snap, m, *cells, _num(s.mae.iloc[0]) if len(s) else "—")
+            t.add_row(snap[:7], m, *cells, _num(s.mae.iloc[0]) if len(s) else "—")
         unscored = [i for i in issues if i not in scored]
         note = (f"Issues without a coded outcome (not scored): {', '.join(unscored)}."
                 if unscored else "")
