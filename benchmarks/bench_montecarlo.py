@@ -86,10 +86,13 @@ def main() -> None:
     print("\nCost exponents (seconds ∝ actors^a · issues^b · draws^c), least squares on logs:")
     for model in ("compromise", "median"):
         sel = [r for r in rows if r[0] == model and r[1] >= 100]
-        x = np.array([[1, np.log(r[1]), np.log(r[2]), np.log(r[3])] for r in sel])
+        varies = len({r[3] for r in sel}) > 1  # draws vary only in the compromise rows
+        x = np.array([[1, np.log(r[1]), np.log(r[2])] + ([np.log(r[3])] if varies else [])
+                      for r in sel])
         y = np.log([r[4] for r in sel])
         coef = np.linalg.lstsq(x, y, rcond=None)[0]
-        print(f"- {model}: actors^{coef[1]:.2f} · issues^{coef[2]:.2f} · draws^{coef[3]:.2f}"
+        draws_part = f" · draws^{coef[3]:.2f}" if varies else ""
+        print(f"- {model}: actors^{coef[1]:.2f} · issues^{coef[2]:.2f}{draws_part}"
               " (100 and 1,000 actors)")
     csv = SHARED / "bdm" / "emission_standards.csv"
     if csv.exists():
