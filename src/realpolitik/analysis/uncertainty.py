@@ -86,20 +86,10 @@ def sample(scenario: Scenario, draws: int, rng: np.random.Generator,
     """``draws`` scenarios as one Batch; the numbers drawn depend only on ``rng``'s state."""
     if inputs is None:
         inputs = uncertain_inputs(scenario, widen)
-    base = scenario.batch()
-    capability = np.repeat(base.capability, draws, axis=0)
-    position = np.repeat(base.position, draws, axis=0)
-    salience = np.repeat(base.salience, draws, axis=0)
-    for u in inputs:
-        values = _draw(u, draws, rng)
-        if u.kind == "capability":
-            capability[:, u.actor] = values
-        elif u.kind == "position":
-            position[:, u.actor, u.issue] = values
-        else:
-            salience[:, u.actor, u.issue] = values
-    return Batch(capability, position, salience, base.scale_min, base.scale_max,
-                 base.status_quo)
+    values = np.empty((draws, len(inputs)))
+    for k, u in enumerate(inputs):  # one input at a time, so the draws depend on rng only
+        values[:, k] = _draw(u, draws, rng)
+    return with_values(scenario, inputs, values)
 
 
 def with_values(scenario: Scenario, inputs: list[Uncertain], values: np.ndarray) -> Batch:

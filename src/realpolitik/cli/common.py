@@ -54,6 +54,18 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
     return params
 
 
+def render(*renderables: object) -> str:
+    """Rich renderables (tables, text) as plain text for stdout or a file."""
+    import io
+
+    buffer = io.StringIO()
+    out = console()
+    out.file = buffer
+    for r in renderables:
+        out.print(r)
+    return buffer.getvalue()
+
+
 def emit(text: str, output: Path | None) -> None:
     """Print to stdout, or write the whole file atomically."""
     if output is None:

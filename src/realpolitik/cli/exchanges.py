@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated
 
 import typer
@@ -10,7 +9,7 @@ from rich.table import Table
 
 from ..models import get
 from ..scenario import Scenario
-from .common import SCENARIO_HELP, app, console, emit, load_scenario
+from .common import SCENARIO_HELP, app, emit, load_scenario, render
 
 
 def _anchor_hint(sc: Scenario, issue_id: str, value: float) -> str:
@@ -58,13 +57,9 @@ def exchanges(
             continue
         table.add_row(str(e["round"]), str(e["order"]), describe(sc, e), f"{e['gain']:.3f}")
         shown += 1
-    buffer = io.StringIO()
-    out = console()
-    out.file = buffer
-    out.print(table)
     total = len(chosen)
-    out.print(f"{total} exchange{'s' if total != 1 else ''} realised"
-              + (f"; {shown} shown" if shown < total else "")
-              + ". Each actor concedes on the issue it cares less about (its supply issue) so "
-              "that the outcome of the issue it cares more about moves its way.")
-    emit(buffer.getvalue(), None)
+    summary = (f"{total} exchange{'s' if total != 1 else ''} realised"
+               + (f"; {shown} shown" if shown < total else "")
+               + ". Each actor concedes on the issue it cares less about (its supply issue) "
+               "so that the outcome of the issue it cares more about moves its way.")
+    emit(render(table, summary), None)

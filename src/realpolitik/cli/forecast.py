@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +14,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..models import Result, get, names
 from ..scenario import Scenario
-from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params
+from .common import SCENARIO_HELP, app, emit, load_scenario, parse_params, render
 
 
 class OutputFormat(StrEnum):
@@ -76,11 +75,7 @@ def render_table(scenario: Scenario, results: list[Result]) -> str:
         anchor = scenario.nearest_anchor(issue.id, float(results[0].forecast[i]))
         label = f"{anchor.value:g}: {anchor.label}" if anchor else ""
         table.add_row(issue.id, *cells, label)
-    buffer = io.StringIO()
-    out = console()
-    out.file = buffer
-    out.print(table)
-    return buffer.getvalue()
+    return render(table)
 
 
 def render_csv(scenario: Scenario, results: list[Result]) -> str:

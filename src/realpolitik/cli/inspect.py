@@ -3,7 +3,6 @@ formats."""
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Annotated
 
@@ -13,16 +12,11 @@ from rich.table import Table
 from .. import scenarios as builtin
 from ..models import registry
 from ..scenario import Scenario
-from .common import SCENARIO_HELP, app, console, emit, load_scenario
+from .common import SCENARIO_HELP, app, emit, load_scenario, render
 
 
 def _print(*renderables: object) -> None:
-    buffer = io.StringIO()
-    out = console()
-    out.file = buffer
-    for r in renderables:
-        out.print(r)
-    emit(buffer.getvalue(), None)
+    emit(render(*renderables), None)
 
 
 @app.command()

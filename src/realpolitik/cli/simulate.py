@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ from ..analysis.montecarlo import BLOCK, MonteCarloResult
 from ..analysis.montecarlo import simulate as run_simulation
 from ..analysis.sensitivity import global_indices, tornado
 from ..models import get
-from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params
+from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params, render
 from .forecast import OutputFormat
 
 
@@ -61,13 +60,7 @@ def render_simulation(result: MonteCarloResult) -> str:
         mcse = "—" if entry["mcse"] is None else f"{entry['mcse']:.2f}"
         table.add_row(entry["id"], f(entry["mean"]), f(entry["median"]), f(q["5"]), f(q["25"]),
                       f(q["75"]), f(q["95"]), mcse, anchors)
-    buffer = io.StringIO()
-    out = console()
-    out.file = buffer
-    out.print(table)
-    for note in result.notes:
-        out.print(f"note: {note}")
-    return buffer.getvalue()
+    return render(table, *(f"note: {note}" for note in result.notes))
 
 
 @app.command()
@@ -172,9 +165,5 @@ def sensitivity(
                     .iterrows():
                 table.add_row(*[f"{v:.3g}" if isinstance(v, float) else str(v)
                                 for v in row.tolist()])
-        buffer = io.StringIO()
-        out = console()
-        out.file = buffer
-        out.print(table)
-        text = buffer.getvalue()
+        text = render(table)
     emit(text, output)

@@ -3,7 +3,6 @@ forecasts scored against what happened."""
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from enum import StrEnum
@@ -16,22 +15,13 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..models import get, names
-from .common import app, console, emit, load_scenario
+from .common import app, emit, load_scenario, render
 
 
 class Fmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def _render(*renderables: object) -> str:
-    buffer = io.StringIO()
-    out = console()
-    out.file = buffer
-    for r in renderables:
-        out.print(r)
-    return buffer.getvalue()
 
 
 def _num(value: float, digits: int = 1) -> str:
@@ -158,7 +148,7 @@ def whatif(
                 parts.append(f"The article ({ov.claim.source}) argues: {ov.claim.summary} "
                              f"Its outcome: {argued}. The models forecast ({first_model}, "
                              f"after the what-if): {got}.\n")
-        text = _render(*parts)
+        text = render(*parts)
     emit(text, output)
 
 
@@ -189,7 +179,7 @@ def timeline(
             t.add_column(col)
         for row in frame.itertuples():
             t.add_row(row.date, row.event, row.source_label)
-        text = _render(t)
+        text = render(t)
     emit(text, output)
 
 
@@ -244,7 +234,7 @@ def backtest_russia_japan(
         unscored = [i for i in issues if i not in scored]
         note = (f"Issues without a coded outcome (not scored): {', '.join(unscored)}."
                 if unscored else "")
-        text = _render(t, note) if note else _render(t)
+        text = render(t, note) if note else render(t)
     emit(text, output)
 
 
@@ -283,5 +273,5 @@ def backtest_deu(
         for r in result["models"]:
             t.add_row(r["model"], r["weights"], _num(r["mae"], 2), str(r["n"]),
                       r["note"][:120])
-        text = _render(t)
+        text = render(t)
     emit(text, output)

@@ -238,6 +238,22 @@ def _own_view(delta: np.ndarray, r: np.ndarray, adjust: int) -> np.ndarray:
 
 
 @njit(cache=True, inline="always")
+def _principals(v_i: float, v_j: float) -> tuple[float, float]:
+    """The principals' own contributions to the strengths of i's and j's sides (§4.3)."""
+    a = 1e-10
+    b = 1e-10
+    if v_i > 0.0:
+        a = a + v_i
+    if v_i < 0.0:
+        b = b - v_i
+    if v_j > 0.0:
+        a = a + v_j
+    if v_j < 0.0:
+        b = b - v_j
+    return a, b
+
+
+@njit(cache=True, inline="always")
 def _third_party(w_q: float, uqi: float, uqj: float, uqq: float, a0: float, b0: float,
                  rule: int, commit: int) -> float:
     """Third party q's vote in i's challenge of j, judged against the principals only and
@@ -284,16 +300,7 @@ def challenge(h: int, k: int, i: int, j: int, delta: np.ndarray, r: np.ndarray,
     r_j = estimate(rh, r[j], adjust)
     v_i = vote(weight[i], utility(delta[i, i], r_i), utility(delta[i, j], r_i), rule)
     v_j = vote(weight[j], utility(delta[j, i], r_j), utility(delta[j, j], r_j), rule)
-    a = 1e-10
-    b = 1e-10
-    if v_i > 0.0:
-        a = a + v_i
-    if v_i < 0.0:
-        b = b - v_i
-    if v_j > 0.0:
-        a = a + v_j
-    if v_j < 0.0:
-        b = b - v_j
+    a, b = _principals(v_i, v_j)
     a0 = a
     b0 = b
     for q in range(n):
@@ -408,16 +415,7 @@ def _challenge_own(i: int, j: int, est: np.ndarray, u_i: np.ndarray, u_own: np.n
     e_lose = ukj + ukj
     v_i = vote(weight[i], u_own[i], ukj, rule)
     v_j = vote(weight[j], u_i[j], u_own[j], rule)
-    a = 1e-10
-    b = 1e-10
-    if v_i > 0.0:
-        a = a + v_i
-    if v_i < 0.0:
-        b = b - v_i
-    if v_j > 0.0:
-        a = a + v_j
-    if v_j < 0.0:
-        b = b - v_j
+    a, b = _principals(v_i, v_j)
     a0 = a
     b0 = b
     for q in range(n):
