@@ -232,3 +232,15 @@ def test_class_names_follow_the_kernel_codes() -> None:
     assert CLASS_NAMES == {kernel.CONFRONTATION: "confrontation",
                            kernel.COMPROMISE: "compromise",
                            kernel.CAPITULATION: "capitulation"}
+
+
+def test_cli_read_option_forces_the_salience_scale(capsys) -> None:
+    path = str(require_shared("data", "bdm", "honduras.csv"))
+    assert main(["forecast", path, "-m", "bdm", "-f", "json", "--read-option",
+                 "salience_scale=percent"]) == 0
+    forced = json.loads(capsys.readouterr().out)
+    assert main(["forecast", path, "-m", "bdm", "-f", "json"]) == 0
+    detected = json.loads(capsys.readouterr().out)
+    assert forced["issues"][0]["trajectory"][0] == detected["issues"][0]["trajectory"][0]
+    assert main(["forecast", path, "--read-option", "colour=red"]) == 2
+    assert "has no option 'colour'" in capsys.readouterr().err

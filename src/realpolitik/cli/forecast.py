@@ -109,6 +109,9 @@ def forecast(
                       ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for models that draw random numbers."
                                              )] = None,
+    read_option: Annotated[list[str] | None, typer.Option(
+        "--read-option", help="Reader option NAME=VALUE, e.g. salience_scale=percent for a "
+        "BDM table; repeatable.")] = None,
     input_format: Annotated[str | None, typer.Option(
         "--input-format", help="Force the input file's format (see `realpolitik formats`).")
     ] = None,
@@ -117,7 +120,7 @@ def forecast(
     chosen = list(dict.fromkeys(model)) if model else names()
     for name in chosen:
         get(name)
-    sc = load_scenario(scenario, fmt=input_format)
+    sc = load_scenario(scenario, fmt=input_format, **parse_params(read_option))
     results = run_models(sc, chosen, parse_params(param), seed)
     if fmt is OutputFormat.json:
         text = render_json(results)

@@ -20,8 +20,8 @@ def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scen
         if reader is None:
             raise InputError(f"unknown input format '{fmt}'", source=path,
                              allowed=", ".join(r.name for r in readers()))
-        return reader.parse(read_text(path, fallback_encodings=reader.encodings), path,
-                            **options)
+        return reader.read(read_text(path, fallback_encodings=reader.encodings), path,
+                           **options)
     suffix = suffix_of(path)
     candidates = [r for r in readers() if suffix in r.suffixes]
     encodings = tuple(dict.fromkeys(e for r in candidates for e in r.encodings))
@@ -32,9 +32,9 @@ def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scen
                          allowed=", ".join(known))
     for reader in candidates:
         if reader.sniff(text):
-            return reader.parse(text, path, **options)
+            return reader.read(text, path, **options)
     if len(candidates) == 1:  # let the one reader say what is wrong
-        return candidates[0].parse(text, path, **options)
+        return candidates[0].read(text, path, **options)
     names = ", ".join(r.name for r in candidates)
     raise InputError(f"the content matches no known {suffix} format", source=path,
                      allowed=f"{names} (or force one with --input-format)")

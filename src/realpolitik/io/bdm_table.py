@@ -167,6 +167,7 @@ READER = Reader(
     sniff=sniff,
     parse=parse,
     priority=50,
+    options=("salience_scale",),
 )
 
 WRITER = Writer(

@@ -34,6 +34,18 @@ class Reader:
     priority: int = 0
     # encodings tried after UTF-8 for files of this format's suffixes
     encodings: tuple[str, ...] = ()
+    # keyword options that parse() accepts (anything else is an error, not ignored)
+    options: tuple[str, ...] = ()
+
+    def read(self, text: str, source, **options: object) -> Scenario:
+        from ..errors import InputError
+
+        unknown = sorted(set(options) - set(self.options))
+        if unknown:
+            raise InputError(f"the {self.name} reader has no option '{unknown[0]}'",
+                             source=source, field="--read-option",
+                             allowed=", ".join(self.options) or "no options")
+        return self.parse(text, source, **options)
 
 
 @dataclass(frozen=True)
