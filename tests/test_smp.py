@@ -330,3 +330,13 @@ def test_cli_on_ktab_files(capsys, tmp_path) -> None:
     assert len(data["issues"][0]["trajectory"]) == 11
     assert "most_likely" in data["issues"][0] and len(data["win_probabilities"]) == 11
     assert main(["forecast", path, "-m", "smp", "--param", "victory=septic"]) == 2
+
+
+def test_parallel_coalitions_equal_the_sequential_ones() -> None:
+    rng = np.random.default_rng(5)
+    util = rng.uniform(0, 1, (60, 40))
+    w = rng.uniform(0.5, 2, 60)
+    serial = np.empty((40, 40))
+    for a in range(40):
+        K._coalition_row(util, w, K.V_PROP, a, serial)
+    assert np.array_equal(K._coalitions_parallel(util, w, K.V_PROP), serial)

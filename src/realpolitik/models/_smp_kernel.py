@@ -105,25 +105,44 @@ def _victory(s1: float, s2: float, model: int) -> tuple[float, float]:
     return x1 / (x1 + x2), x2 / (x1 + x2)
 
 
+@njit(cache=True, inline="always")
+def _coalition_row(util: np.ndarray, w: np.ndarray, rule: int, a: int, c: np.ndarray) -> None:
+    """Coalition strengths C[a][b] and C[b][a] for every b < a (§3.4 step 1); each pair
+    sums its voters in voter order, so any order of pairs gives the same bits."""
+    for b in range(a):
+        cab = 1e-8
+        cba = 1e-8
+        for q in range(util.shape[0]):
+            g = vote(w[q], util[q, a], util[q, b], rule)
+            if g > 0.0:
+                cab = cab + g
+            if g < 0.0:
+                cba = cba - g
+        c[a, b] = cab
+        c[b, a] = cba
+    c[a, a] = 1e-8
+
+
+@njit(cache=True, parallel=True)
+def _coalitions_parallel(util: np.ndarray, w: np.ndarray, rule: int) -> np.ndarray:
+    k = util.shape[1]
+    c = np.empty((k, k))
+    for a in prange(k):
+        _coalition_row(util, w, rule, a, c)
+    return c
+
+
 @njit(cache=True)
 def pce(util: np.ndarray, w: np.ndarray, rule: int, victory: int, model: int) -> np.ndarray:
     """Probabilistic Condorcet election (§3.4, §9.1, §9.2): ``util[voter, option]``."""
     n_voters, k = util.shape
-    c = np.empty((k, k))
+    if k * k * n_voters > 2_000_000:  # large elections: the pairs in parallel
+        c = _coalitions_parallel(util, w, rule)
+    else:
+        c = np.empty((k, k))
+        for a in range(k):
+            _coalition_row(util, w, rule, a, c)
     v = np.empty((k, k))
-    for a in range(k):
-        for b in range(a):
-            cab = 1e-8
-            cba = 1e-8
-            for q in range(n_voters):
-                g = vote(w[q], util[q, a], util[q, b], rule)
-                if g > 0.0:
-                    cab = cab + g
-                if g < 0.0:
-                    cba = cba - g
-            c[a, b] = cab
-            c[b, a] = cba
-        c[a, a] = 1e-8
     for a in range(k):
         for b in range(a):
             vab, vba = _victory(c[a, b], c[b, a], victory)
