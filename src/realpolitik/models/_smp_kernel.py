@@ -273,6 +273,18 @@ def _principals(v_i: float, v_j: float) -> tuple[float, float]:
 
 
 @njit(cache=True, inline="always")
+def _outcome(a: float, b: float, e_sq: float, e_win: float, e_lose: float, s_j: float
+             ) -> tuple[float, float]:
+    """P(i wins) and k's expected gain from the coalition strengths (§4.3): j yields
+    without a contest with probability 1 − S_j."""
+    p = a / (a + b)
+    p2 = b / (a + b)
+    e_contest = p * e_win + p2 * e_lose
+    e_chlg = (1.0 - s_j) * e_win + s_j * e_contest
+    return p, e_chlg - e_sq
+
+
+@njit(cache=True, inline="always")
 def _third_party(w_q: float, uqi: float, uqj: float, uqq: float, a0: float, b0: float,
                  rule: int, commit: int) -> float:
     """Third party q's vote in i's challenge of j, judged against the principals only and
@@ -334,12 +346,7 @@ def challenge(h: int, k: int, i: int, j: int, delta: np.ndarray, r: np.ndarray,
             a = a + v_q
         if v_q < 0.0:
             b = b - v_q
-    p = a / (a + b)
-    p2 = b / (a + b)
-    e_contest = p * e_win + p2 * e_lose
-    s_j = total_sal[j]
-    e_chlg = (1.0 - s_j) * e_win + s_j * e_contest
-    return p, e_chlg - e_sq
+    return _outcome(a, b, e_sq, e_win, e_lose, total_sal[j])
 
 
 @njit(cache=True, inline="always")
@@ -448,12 +455,7 @@ def _challenge_own(i: int, j: int, est: np.ndarray, u_i: np.ndarray, u_own: np.n
             a = a + v_q
         if v_q < 0.0:
             b = b - v_q
-    p = a / (a + b)
-    p2 = b / (a + b)
-    e_contest = p * e_win + p2 * e_lose
-    s_j = total_sal[j]
-    e_chlg = (1.0 - s_j) * e_win + s_j * e_contest
-    return p, e_chlg - e_sq
+    return _outcome(a, b, e_sq, e_win, e_lose, total_sal[j])
 
 
 @njit(cache=True, parallel=True)
