@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import realpolitik as rp
 from realpolitik.cli import main
 from realpolitik.io.decide import dump
+from realpolitik.models import _exchange_engine as engine
 from realpolitik.models import get
 
 from .conftest import FIXTURES, require_shared
@@ -223,11 +224,103 @@ def test_json_contract(capsys) -> None:
     assert set(ex["i"]) >= {"actor", "supply_issue", "demand_issue", "x", "move", "y"}
 
 
-def test_unsupported_variants_are_clear_errors(tiny) -> None:
+def test_variant_parameters_are_checked(tiny) -> None:
     with pytest.raises(rp.InputError, match="parameter 'p'"):
-        rp.forecast(tiny, model="exchange", p=0.5)
+        rp.forecast(tiny, model="exchange", p=1.5)
     with pytest.raises(rp.InputError, match="variant"):
-        rp.forecast(tiny, model="exchange", variant="random-rate")
+        rp.forecast(tiny, model="exchange", variant="random")
+    with pytest.raises(rp.InputError, match="Equal Gain only"):
+        rp.forecast(tiny, model="exchange", variant="random-rate", p=0.5)
+
+
+def test_randomised_best_cases_match_the_package_test_values() -> None:
+    """§12.1: the package's eu_max 1400 (Actor-1) and 777.78 (Actor-2), and the losses and
+    gains of full moves 1000/7, 6000/7 (Issue-1), 22500/7, 12500/7 (Issue-2), on its
+    0–100 salience scale; our saliences are divided by 100, so are these."""
+    for seed in range(4):
+        result = rp.forecast(two_by_two(), model="exchange", rounds=1, p=0.5, seed=seed)
+        (e,) = result.fields["exchanges"]
+        assert (e["i"]["actor"], e["j"]["actor"]) == ("Actor-2", "Actor-1")
+        assert e["i"]["eu_max"] == pytest.approx(7.7778, abs=1e-4)
+        assert e["j"]["eu_max"] == pytest.approx(14.00, abs=1e-12)
+        assert e["gain"] == pytest.approx(5.0)  # the ordering keeps the equal gain
+    sc = two_by_two()
+    x, s = sc.position, sc.salience
+    c = np.ones_like(x)
+    rnd = engine.Round(x, s, c, ~np.isnan(x))
+    (cand,) = engine.make_candidates(rnd, np.array([True, True]))
+    best = engine.best_cases(cand, rnd)
+    assert best["loss"][id(cand.b)] == pytest.approx(1000 / 7 / 100)
+    assert best["gain"][id(cand.a)] == pytest.approx(6000 / 7 / 100)
+    assert best["gain"][id(cand.b)] == pytest.approx(22500 / 7 / 100)
+    assert best["loss"][id(cand.a)] == pytest.approx(12500 / 7 / 100)
+
+
+@pytest.mark.parametrize("p", [0.3, 1.0])
+@pytest.mark.parametrize("seed", range(8))
+def test_randomised_moves_computed_by_hand(p: float, seed: int) -> None:
+    """§8 on the analytic case from the run's own draws u, v, z: the randomised side moves
+    fully (Actor-1) or is capped by its partner's full move (Actor-2), and its gain is the
+    drawn target. No clamp applies: Issue-1's outcome stops exactly at 100."""
+    u, v, z = np.random.default_rng(seed).random(3)
+    g, eu_max = 5.0, {"Actor-2": 70 / 9, "Actor-1": 14.0}
+    r_actor = "Actor-2" if u < 0.5 else "Actor-1"
+    target = g + p * z * (eu_max[r_actor] - g) if v < 0.5 else g - p * z * g
+    if r_actor == "Actor-2":  # A: its full move needs more than Actor-1's full move
+        move_a = (0.6 * 100 / 7 - target) / 0.5 * 1.4 / 0.5
+    else:  # B moves fully (ΔO_1 = 100/7); A's shift gives B the target gain
+        move_a = (target + 0.1 * 100 / 7) / 0.9 * 1.4 / 0.5
+    result = rp.forecast(two_by_two(), model="exchange", rounds=1, p=p, seed=seed)
+    (e,) = result.fields["exchanges"]
+    assert e["i"]["move"] == pytest.approx(-move_a, rel=1e-12)
+    assert e["j"]["move"] == pytest.approx(100.0)
+    own = e["i"] if r_actor == "Actor-2" else e["j"]
+    assert own["eu"] == pytest.approx(target, rel=1e-12)
+    other = e["j"] if r_actor == "Actor-2" else e["i"]
+    assert own["eu"] + other["eu"] == pytest.approx(  # the two gains add up as they must
+        0.6 * 100 / 7 - 0.5 * move_a * 0.5 / 1.4 + 0.9 * move_a * 0.5 / 1.4 - 0.1 * 100 / 7)
+
+
+def test_p_zero_is_plain_equal_gain_and_small_p_approaches_it() -> None:
+    plain = rp.forecast(two_by_two(), model="exchange", rounds=3)
+    zero = rp.forecast(two_by_two(), model="exchange", rounds=3, p=0, seed=5)
+    assert zero.fields["exchanges"] == plain.fields["exchanges"]
+    np.testing.assert_array_equal(zero.trajectory, plain.trajectory)
+    tiny_p = rp.forecast(two_by_two(), model="exchange", rounds=3, p=1e-9, seed=5)
+    np.testing.assert_allclose(tiny_p.trajectory, plain.trajectory, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_rate_computed_by_hand(seed: int) -> None:
+    """§9.1 on the analytic case: one candidate, so it is both actors' best and is realised
+    at its drawn rate r between the break-even rates s_Bp/s_Bq = 1/9 and s_Ap/s_Aq = 1.2;
+    B (Actor-1) moves fully unless A would pass B's position."""
+    r = 1 / 9 + (1.2 - 1 / 9) * np.random.default_rng(seed).random()
+    dop = min(100 * 0.1 / 0.7, 100 * 0.5 / (1.4 * r))
+    doq = r * dop
+    result = rp.forecast(two_by_two(), model="exchange", rounds=1, variant="random-rate",
+                         seed=seed)
+    (e,) = result.fields["exchanges"]
+    assert e["i"]["move"] == pytest.approx(-doq * 1.4 / 0.5, rel=1e-12)
+    assert e["j"]["move"] == pytest.approx(dop * 0.7 / 0.1, rel=1e-12)
+    assert e["i"]["eu"] == pytest.approx(0.6 * dop - 0.5 * doq, rel=1e-12)
+    assert e["j"]["eu"] == pytest.approx(0.9 * doq - 0.1 * dop, rel=1e-12)
+    assert e["gain"] == min(e["i"]["eu"], e["j"]["eu"]) > 0
+
+
+def test_random_rate_on_a_real_dataset() -> None:
+    sc = rp.load(require_shared("data", "exchange", "sample_data.txt"))
+    one = rp.forecast(sc, model="exchange", variant="random-rate", seed=3)
+    two = rp.forecast(sc, model="exchange", variant="random-rate", seed=3)
+    other = rp.forecast(sc, model="exchange", variant="random-rate", seed=4)
+    assert one.fields["exchanges"] == two.fields["exchanges"]
+    assert one.fields["exchanges"] != other.fields["exchanges"]
+    assert len([e for e in one.fields["exchanges"] if e["round"] == 1]) > 5
+    for e in one.fields["exchanges"]:  # both actors gain in every realised trade
+        assert e["i"]["eu"] > 0 and e["j"]["eu"] > 0
+    lo = np.array([sc.issue(i).scale.min for i in sc.issue_ids])
+    hi = np.array([sc.issue(i).scale.max for i in sc.issue_ids])
+    assert np.all((one.forecast >= lo - 1e-9) & (one.forecast <= hi + 1e-9))
 
 
 @settings(max_examples=25, deadline=None)
@@ -249,13 +342,20 @@ def test_properties(n_actors: int, n_issues: int, seed: int) -> None:
         sc = rp.Scenario.model_validate(data)
     except ValueError:
         return  # an issue drew no stances
-    one = rp.forecast(sc, model="exchange")
-    two = rp.forecast(sc, model="exchange")
-    assert np.array_equal(one.forecast, two.forecast)
-    assert one.fields["exchanges"] == two.fields["exchanges"]
-    assert np.all((one.forecast >= -5 - 1e-9) & (one.forecast <= 15 + 1e-9))
-    batch = get("exchange").forecast_batch(sc.batch())
-    np.testing.assert_array_equal(batch[0], one.forecast)
+    for params in ({}, {"p": 0.7}, {"variant": "random-rate"}):
+        one = rp.forecast(sc, model="exchange", seed=seed, **params)
+        two = rp.forecast(sc, model="exchange", seed=seed, **params)
+        assert np.array_equal(one.forecast, two.forecast)
+        assert one.fields["exchanges"] == two.fields["exchanges"]
+        assert np.all((one.forecast >= -5 - 1e-9) & (one.forecast <= 15 + 1e-9))
+        assert np.all((one.trajectory >= -5 - 1e-9) & (one.trajectory <= 15 + 1e-9)
+                      | np.isnan(one.trajectory))
+        batch = get("exchange").forecast_batch(sc.batch(), rng=np.random.default_rng(seed),
+                                               **params)
+        np.testing.assert_array_equal(batch[0], one.forecast)
+    plain = rp.forecast(sc, model="exchange")
+    zero = rp.forecast(sc, model="exchange", p=0.0, seed=seed)
+    assert zero.fields["exchanges"] == plain.fields["exchanges"]
 
 
 def test_exchanges_command_on_russia_japan(capsys) -> None:

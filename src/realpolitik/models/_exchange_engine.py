@@ -1,4 +1,5 @@
-"""One round of the Equal Gain exchange model on the internal 0–100 scale.
+"""One round of the exchange model on the internal 0–100 scale: Equal Gain, randomised
+Equal Gain (p > 0) and Random Rate.
 
 Written from ``docs/model-exchange.md`` (the project's reading of the specification of
 ``decide-exchange-model`` 2025.3.1). Section numbers below refer to that specification.
@@ -29,7 +30,8 @@ class Side:
     history: list[float] = field(default_factory=list)
     move: float = 0.0
     y: float = 0.0
-    eu: float = math.nan  # own gain (randomised variant)
+    eu: float = math.nan  # own gain (randomised Equal Gain, Random Rate)
+    eu_max: float = math.nan  # best attainable gain (randomised Equal Gain, §8)
 
 
 @dataclass
@@ -41,12 +43,32 @@ class Candidate:
     gain: float = 0.0
     valid: bool = False
     version: int = 0
+    rate: float = math.nan  # ΔO_q / ΔO_p of a Random Rate candidate
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The variant: plain Equal Gain (p = 0), randomised Equal Gain (p > 0) or Random Rate,
+    with the generator the random ones draw from."""
+
+    variant: str = "equal-gain"
+    p: float = 0.0
+    rng: np.random.Generator | None = None
+
+    @property
+    def random_rate(self) -> bool:
+        return self.variant == "random-rate"
+
+
+EQUAL_GAIN = Rules()
 
 
 class Round:
     """State shared by the candidates of one round: weights, outcomes, start positions."""
 
-    def __init__(self, x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray):
+    def __init__(self, x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
+                 rules: Rules = EQUAL_GAIN):
+        self.rules = rules
         self.x = x  # [A, I] start positions (internal scale; NaN where absent)
         self.s = s
         self.w = np.where(present, c * s, 0.0)
@@ -92,7 +114,11 @@ def ok(side: Side, m: float) -> bool:
 
 
 def compute(cand: Candidate, rnd: Round) -> None:
-    """Equal-gain moves, gain and validity of a candidate (§4.4), then the clamp (§4.5)."""
+    """Moves, gain and validity of a candidate (§4.4), then the clamp (§4.5); for p > 0 the
+    randomised moves (§8), for Random Rate the candidate's own rate (§9.1)."""
+    if rnd.rules.random_rate:
+        _compute_rate(cand, rnd)
+        return
     a, b = cand.a, cand.b
     p, q = a.demand, a.supply  # A demands p, supplies q
     sa, sb = rnd.sl[a.actor], rnd.sl[b.actor]
@@ -110,6 +136,23 @@ def compute(cand: Candidate, rnd: Round) -> None:
         dop = doq / r
         m_a = full_a
         m_b = dop * d_p / w_bp
+    _set_moves(a, b, m_a, m_b)
+    cand.gain = abs(sa[q] * doq - sa[p] * dop)
+    cand.valid = ok(a, a.move) and ok(b, b.move)
+    if cand.gain < 1e-10:
+        cand.valid = False
+    if not cand.valid:
+        return
+    _clamp(cand, a, b, rnd)
+    _clamp(cand, b, a, rnd)
+    cand.valid = ok(a, a.move) and ok(b, b.move)
+    if cand.valid and rnd.rules.p > 0:
+        u, v, z = rnd.rules.rng.random(3)
+        _randomise(cand, rnd, float(u), float(v), float(z))
+
+
+def _set_moves(a: Side, b: Side, m_a: float, m_b: float) -> None:
+    """Each actor moves towards its partner (§4.4 step 5); record the planned moves."""
     if a.xs > b.xd:
         m_a = -m_a
     if b.xs > a.xd:
@@ -118,33 +161,22 @@ def compute(cand: Candidate, rnd: Round) -> None:
     b.history.append(m_b)
     a.move, b.move = m_a, m_b
     a.y, b.y = a.xs + m_a, b.xs + m_b
-    cand.gain = abs(sa[q] * doq - sa[p] * dop)
-    cand.valid = ok(a, m_a) and ok(b, m_b)
-    if cand.gain < 1e-10:
-        cand.valid = False
-    if not cand.valid:
-        return
-    _clamp(cand, a, b, rnd)
-    _clamp(cand, b, a, rnd)
-    cand.valid = ok(a, a.move) and ok(b, b.move)
 
 
 def _clamp(cand: Candidate, side: Side, partner: Side, rnd: Round) -> None:
     """Stop the outcome of side's supply issue at the partner's position (§4.5)."""
     k, k2 = side.supply, side.demand
     z = partner.xd
-    upd = list(cand.updates.get(k, {}).items())
-    o0 = rnd.outcome_with(k, [*upd, (side.actor, side.xs)])
-    o1 = rnd.outcome_with(k, [*upd, (side.actor, side.y)])
-    d0, d1 = z - o0, z - o1
-    if abs(d0) <= EPS or abs(d1) <= EPS or (d0 > 0) == (d1 > 0):
+    if not _passes(cand, side, side.y, z, rnd):
         return
     s, w, d = rnd.sl, rnd.wl, rnd.dl
-    o_tilde = rnd.outcome_with(k, [(side.actor, side.xs), *upd])
-    do_k = abs(z - o_tilde)
+    do_k = _shift_to(cand, side, z, rnd)
     m_s = do_k * d[k] / w[side.actor][k]
-    do_k2 = do_k * (s[side.actor][k] + s[partner.actor][k]) / (
-        s[side.actor][k2] + s[partner.actor][k2])
+    if rnd.rules.random_rate:  # the candidate's own rate, seen from side
+        do_k2 = do_k / cand.rate if side is cand.a else do_k * cand.rate
+    else:  # rule (4.1) seen from side
+        do_k2 = do_k * (s[side.actor][k] + s[partner.actor][k]) / (
+            s[side.actor][k2] + s[partner.actor][k2])
     m_t = do_k2 * d[k2] / w[partner.actor][k2]
     if side.xs > z:
         m_s = -m_s
@@ -155,7 +187,143 @@ def _clamp(cand: Candidate, side: Side, partner: Side, rnd: Round) -> None:
     side.move, partner.move = m_s, m_t
     side.y, partner.y = side.xs + m_s, partner.xs + m_t
     cand.gain = abs(s[partner.actor][k2] * do_k2 - s[partner.actor][k] * do_k)
+    if rnd.rules.random_rate:
+        side.eu = s[side.actor][k2] * do_k2 - s[side.actor][k] * do_k
+        partner.eu = s[partner.actor][k] * do_k - s[partner.actor][k2] * do_k2
     cand.valid = ok(partner, m_t) and ok(side, m_s)
+
+
+def _passes(cand: Candidate, side: Side, y: float, z: float, rnd: Round) -> bool:
+    """Would moving side from xs to y push the outcome of its supply issue past z?"""
+    k = side.supply
+    upd = list(cand.updates.get(k, {}).items())
+    o0 = rnd.outcome_with(k, [*upd, (side.actor, side.xs)])
+    o1 = rnd.outcome_with(k, [*upd, (side.actor, y)])
+    d0, d1 = z - o0, z - o1
+    return not (abs(d0) <= EPS or abs(d1) <= EPS or (d0 > 0) == (d1 > 0))
+
+
+def _shift_to(cand: Candidate, side: Side, z: float, rnd: Round) -> float:
+    """The outcome shift that stops side's supply issue at z; an entry for side itself in
+    the update map wins over its current position (the reference's precedence, §4.5)."""
+    k = side.supply
+    upd = list(cand.updates.get(k, {}).items())
+    return abs(z - rnd.outcome_with(k, [(side.actor, side.xs), *upd]))
+
+
+def _randomise(cand: Candidate, rnd: Round, u: float, v: float, z: float) -> None:
+    """Randomised Equal Gain (§8): one side R gets a gain drawn between the equal gain and
+    its best attainable gain (or between 0 and the equal gain), moves fully, and its
+    partner's move is sized to give R exactly that gain. The candidate keeps the equal gain
+    for the ordering of §5.2."""
+    a, b = cand.a, cand.b
+    s, w, d = rnd.sl, rnd.wl, rnd.dl
+    g = cand.gain
+    best = best_cases(cand, rnd)
+    x_side, y_side = (b, a) if best["gain"][id(a)] > best["gain"][id(b)] else (a, b)
+    gain_x = best["gain"][id(x_side)]  # X: the side with the smaller best case
+    loss_y = best["loss"][id(y_side)]
+    t_x = s[x_side.actor][x_side.supply]
+    d_y = s[y_side.actor][y_side.demand]
+    x_side.eu_max = gain_x - t_x * loss_y / d_y
+    y_side.eu_max = d_y * gain_x / t_x - loss_y
+    r_side, partner = (a, b) if u < 0.5 else (b, a)
+    p = rnd.rules.p
+    target = g + p * z * (r_side.eu_max - g) if v < 0.5 else g - p * z * g
+    k, k2 = r_side.supply, r_side.demand  # R supplies k, demands k2 (= partner's supply)
+    s_sup, s_dem = s[r_side.actor][k], s[r_side.actor][k2]
+    w_r, w_t = w[r_side.actor][k], w[partner.actor][k2]
+    full_r, full_t = abs(partner.xd - r_side.xs), abs(r_side.xd - partner.xs)
+    do_sup = full_r * w_r / d[k]
+    do_dem = (target + do_sup * s_sup) / s_dem
+    m_t = do_dem * d[k2] / w_t
+    if m_t > full_t:  # the partner cannot move that far: it moves fully, R less
+        m_t = full_t
+        do_dem = full_t * w_t / d[k2]
+        y_t = partner.xs + (-m_t if partner.xs > r_side.xd else m_t)
+        if _passes(cand, partner, y_t, r_side.xd, rnd):
+            do_dem = _shift_to(cand, partner, r_side.xd, rnd)
+            m_t = do_dem * d[k2] / w_t
+        do_sup = (s_dem * do_dem - target) / s_sup
+        m_r = do_sup * d[k] / w_r
+    else:
+        m_r = full_r
+        y_r = r_side.xs + (-m_r if r_side.xs > partner.xd else m_r)
+        if _passes(cand, r_side, y_r, partner.xd, rnd):
+            do_sup = _shift_to(cand, r_side, partner.xd, rnd)
+            m_r = do_sup * d[k] / w_r
+            do_dem = (target + do_sup * s_sup) / s_dem
+            m_t = do_dem * d[k2] / w_t
+    # A non-positive shift for R (its partner's capped move cannot give it the target gain)
+    # leaves m_r ≤ 0, which the move test rejects below.
+    r_side.history.pop()
+    partner.history.pop()
+    if r_side is a:
+        _set_moves(a, b, m_r, m_t)
+    else:
+        _set_moves(a, b, m_t, m_r)
+    if m_r <= 0:
+        r_side.move = r_side.history[-1] = 0.0
+        r_side.y = r_side.xs
+    r_side.eu = s_dem * do_dem - s_sup * do_sup
+    partner.eu = s[partner.actor][k] * do_sup - s[partner.actor][k2] * do_dem
+    cand.valid = ok(a, a.move) and ok(b, b.move)
+
+
+def best_cases(cand: Candidate, rnd: Round) -> dict[str, dict[int, float]]:
+    """Per side (keyed by ``id``): the gain if the partner moves fully and the loss of its
+    own full move (§8.1)."""
+    s, w, d = rnd.sl, rnd.wl, rnd.dl
+    out: dict[str, dict[int, float]] = {"gain": {}, "loss": {}}
+    for side, partner in ((cand.a, cand.b), (cand.b, cand.a)):
+        shift = abs(partner.xd - side.xs) * w[side.actor][side.supply] / d[side.supply]
+        out["loss"][id(side)] = shift * s[side.actor][side.supply]
+        out["gain"][id(partner)] = shift * s[partner.actor][partner.demand]
+    return out
+
+
+def _compute_rate(cand: Candidate, rnd: Round) -> None:
+    """Random Rate (§9.1): B moves fully at the candidate's own rate r = ΔO_q / ΔO_p
+    unless A would overshoot, in which case A moves fully; then the clamp of §4.5."""
+    a, b = cand.a, cand.b
+    p, q = a.demand, a.supply
+    sa, sb = rnd.sl[a.actor], rnd.sl[b.actor]
+    w_bp, w_aq = rnd.wl[b.actor][p], rnd.wl[a.actor][q]
+    d_p, d_q = rnd.dl[p], rnd.dl[q]
+    r = cand.rate
+    dop = min(abs(a.xd - b.xs) * w_bp / d_p, abs(b.xd - a.xs) * w_aq / (d_q * r))
+    doq = r * dop
+    _set_moves(a, b, doq * d_q / w_aq, dop * d_p / w_bp)
+    a.eu = sa[p] * dop - sa[q] * doq
+    b.eu = sb[q] * doq - sb[p] * dop
+    cand.valid = ok(a, a.move) and ok(b, b.move) and min(a.eu, b.eu) >= 1e-10
+    if not cand.valid:
+        return
+    _clamp(cand, a, b, rnd)
+    _clamp(cand, b, a, rnd)
+    cand.valid = ok(a, a.move) and ok(b, b.move) and min(a.eu, b.eu) >= 1e-10
+    cand.gain = min(a.eu, b.eu)
+
+
+def lower_gain(cand: Candidate, side: Side, gain: float, rnd: Round) -> None:
+    """Random Rate: side concedes down to ``gain``. Its own supply shift stays; the partner
+    moves less, so the partner gains more (§9.1)."""
+    partner = cand.b if side is cand.a else cand.a
+    s, w, d = rnd.sl, rnd.wl, rnd.dl
+    k, k2 = side.supply, side.demand
+    do_sup = abs(side.move) * w[side.actor][k] / d[k]
+    do_dem = (gain + s[side.actor][k] * do_sup) / s[side.actor][k2]
+    m_t = do_dem * d[k2] / w[partner.actor][k2]
+    if partner.move < 0:
+        m_t = -m_t
+    partner.history[-1] = m_t
+    partner.move, partner.y = m_t, partner.xs + m_t
+    side.eu = s[side.actor][k2] * do_dem - s[side.actor][k] * do_sup
+    partner.eu = s[partner.actor][k] * do_sup - s[partner.actor][k2] * do_dem
+    dop, doq = (do_dem, do_sup) if side is cand.a else (do_sup, do_dem)
+    cand.rate = doq / dop
+    cand.gain = min(side.eu, partner.eu)
+    cand.valid = ok(partner, m_t) and cand.gain >= 1e-10
 
 
 def _record(cand: Candidate, k: int, z: Side) -> None:
@@ -228,15 +396,21 @@ def _candidate(index: int, u: int, v: int, p: int, q: int, rnd: Round) -> Candid
     b = Side(actor_b, supply=p, demand=q, xs=x[actor_b][p], x0=x[actor_b][p],
              xd=x[actor_b][q])
     cand = Candidate(index, a, b)
+    if rnd.rules.random_rate:
+        # uniform between the two break-even rates, where both actors gain (§9.1)
+        sa, sb = s[actor_a], s[actor_b]
+        lo, hi = sb[p] / sb[q], sa[p] / sa[q]
+        cand.rate = lo + (hi - lo) * float(rnd.rules.rng.random())
     compute(cand, rnd)
     return cand
 
 
 def run_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
-              issue_ok: np.ndarray) -> tuple[Round, list[Candidate], np.ndarray, np.ndarray]:
+              issue_ok: np.ndarray, rules: Rules = EQUAL_GAIN
+              ) -> tuple[Round, list[Candidate], np.ndarray, np.ndarray]:
     """One round: returns the round state, the realised exchanges in order, the voting
     positions and the new start positions (all ``[A, I]`` on the internal scale)."""
-    rnd = Round(x, s, c, present)
+    rnd = Round(x, s, c, present, rules)
     cands = [cand for cand in make_candidates(rnd, issue_ok) if cand.valid]
     # Candidates touched by a realised exchange: indexed by (actor, supply issue) and by
     # (actor, demand issue), the only ones recalc() can change.
@@ -246,30 +420,19 @@ def run_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
             by_key.setdefault(("s", side.actor, side.supply), set()).add(cand.index)
             by_key.setdefault(("d", side.actor, side.demand), set()).add(cand.index)
     alive = {cand.index: cand for cand in cands}
-    heap = [(-cand.gain, cand.index, cand.version) for cand in cands]
-    heapq.heapify(heap)
     realised: list[Candidate] = []
-    while alive:
-        best = _pop_best(heap, alive)
-        if best is None:
-            break
-        del alive[best.index]
-        touched: set[int] = set()
-        for z in (best.a, best.b):
-            touched |= by_key.get(("s", z.actor, z.supply), set())
-        touched |= by_key.get(("d", best.b.actor, best.b.demand), set())
-        touched |= by_key.get(("d", best.a.actor, best.a.demand), set())
-        for index in sorted(touched):
-            f = alive.get(index)
-            if f is None:
-                continue
-            if recalc(f, best, rnd):
-                if not f.valid:
-                    del alive[index]
-                    continue
-                f.version += 1
+    if rules.random_rate:
+        _select_by_rate(rnd, alive, by_key, realised)
+    else:
+        heap = [(-cand.gain, cand.index, cand.version) for cand in cands]
+        heapq.heapify(heap)
+        while alive:
+            best = _pop_best(heap, alive)
+            if best is None:
+                break
+            for f in _realise(best, rnd, alive, by_key):
                 heapq.heappush(heap, (-f.gain, f.index, f.version))
-        realised.append(best)
+            realised.append(best)
     voting = x.copy()
     for e in realised:
         for side in (e.a, e.b):
@@ -280,6 +443,83 @@ def run_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
             share = FW + SW * (1 - s[side.actor, side.supply])
             new[side.actor, side.supply] = side.x0 + share * (side.y - side.x0)
     return rnd, realised, voting, new
+
+
+def _realise(best: Candidate, rnd: Round, alive: dict[int, Candidate],
+             by_key: dict[tuple[str, int, int], set[int]]) -> list[Candidate]:
+    """Remove ``best`` and recalculate the candidates it touches (§5.1, §5.4); returns the
+    recomputed ones that stay valid."""
+    del alive[best.index]
+    touched: set[int] = set()
+    for z in (best.a, best.b):
+        touched |= by_key.get(("s", z.actor, z.supply), set())
+    touched |= by_key.get(("d", best.b.actor, best.b.demand), set())
+    touched |= by_key.get(("d", best.a.actor, best.a.demand), set())
+    changed = []
+    for index in sorted(touched):
+        f = alive.get(index)
+        if f is None:
+            continue
+        if recalc(f, best, rnd):
+            if not f.valid:
+                del alive[index]
+                continue
+            f.version += 1
+            changed.append(f)
+    return changed
+
+
+MAX_PASSES = 1024  # Random Rate: passes without a realised exchange before the round ends
+
+
+def _select_by_rate(rnd: Round, alive: dict[int, Candidate],
+                    by_key: dict[tuple[str, int, int], set[int]],
+                    realised: list[Candidate]) -> None:
+    """Random Rate selection (§9.1): realise a candidate that is the best of both its
+    actors (by their own gains); if none is, every actor with several candidates lowers its
+    best gain to its second best and the search repeats."""
+    passes = 0
+    while alive:
+        own: dict[int, list[tuple[float, int]]] = {}
+        for cand in alive.values():  # creation order
+            for side in (cand.a, cand.b):
+                own.setdefault(side.actor, []).append((side.eu, cand.index))
+        top = {}
+        for actor, gains in own.items():
+            g_max = max(g for g, _ in gains)
+            top[actor] = min(i for g, i in gains if g >= g_max - _tie(g_max))
+        mutual = [cand for cand in alive.values()
+                  if top[cand.a.actor] == cand.index == top[cand.b.actor]]
+        if mutual:
+            best = max(mutual, key=lambda cand: (cand.gain, -cand.index))
+            _realise(best, rnd, alive, by_key)
+            realised.append(best)
+            passes = 0
+            continue
+        passes += 1
+        lowered = False
+        for actor, gains in own.items():
+            g_max = max(g for g, _ in gains)
+            below = [g for g, _ in gains if g < g_max - _tie(g_max)]
+            if not below:
+                continue
+            for _g, index in [(g, i) for g, i in gains if g >= g_max - _tie(g_max)]:
+                cand = alive[index]
+                lower_gain(cand, cand.a if cand.a.actor == actor else cand.b, max(below),
+                           rnd)
+                lowered = True
+        for index in [i for i, cand in alive.items() if not cand.valid]:
+            del alive[index]
+        if not lowered or passes >= MAX_PASSES:
+            return
+
+
+def _own(cand: Candidate, actor: int) -> float:
+    return cand.a.eu if cand.a.actor == actor else cand.b.eu
+
+
+def _tie(g: float) -> float:
+    return 1e-12 * max(1.0, abs(g))
 
 
 def _pop_best(heap: list, alive: dict[int, Candidate]) -> Candidate | None:

@@ -21,10 +21,17 @@ Interpretive choices:
   by zero there). Its position never moves. An actor with capability 0 is treated the same
   way on every issue.
 * Actors without a stance on an issue take no part in it (as a missing ``#D`` row).
-* ``variant="random-rate"`` and ``p > 0`` (randomised Equal Gain) are not implemented:
-  the reference cannot run Random Rate at all, and the specification could not verify the
-  randomised variant numerically; asking for either is a clear error rather than an
-  unverified guess.
+* **Randomised Equal Gain** (``p`` in (0, 1]) follows §8 of the specification, whose
+  only reference numbers (the best attainable gains ``eu_max`` of the analytic case) we
+  reproduce. Where the reference's code contradicts §8 (its clamp in the capped branch
+  compares an outcome with itself; after a clamp it keeps the unclamped move and applies the
+  direction twice; its "Pareto" test compares positions on two issues) we do what §8 says.
+  Draws come from the run's seeded generator, three per valid computed candidate.
+* **Random Rate** (``variant="random-rate"``) follows §9.1; the reference cannot run it.
+  Each candidate's rate ΔO_q/ΔO_p is drawn once, uniformly between the two actors' break-even
+  rates (where both gain; the Equal Gain rate lies inside), and kept when the candidate is
+  recomputed or an actor concedes. See ``docs/model-exchange.md`` for the differences from
+  the 2017 code.
 
 Forecast = the voting outcome of the last round (the capability × salience weighted mean
 of the voting positions).
@@ -36,7 +43,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..scenario import Batch, Scenario
 from . import _exchange_engine as engine
@@ -45,8 +52,21 @@ from .base import Model, Params, Result, json_number
 
 class ExchangeParams(Params):
     rounds: int = Field(10, ge=0, le=1000, description="rounds (no convergence test)")
-    p: float = Field(0.0, ge=0, le=0, description="randomisation of Equal Gain (only 0)")
-    variant: Literal["equal-gain"] = "equal-gain"
+    p: float = Field(0.0, ge=0, le=1, description="randomisation of Equal Gain, 0–1")
+    variant: Literal["equal-gain", "random-rate"] = "equal-gain"
+
+    @model_validator(mode="after")
+    def _p_is_for_equal_gain(self) -> ExchangeParams:
+        if self.variant == "random-rate" and self.p > 0:
+            raise ValueError("p randomises Equal Gain only; use p=0 with "
+                             "variant=random-rate")
+        return self
+
+    def rules(self, rng: np.random.Generator | None) -> engine.Rules:
+        if self.variant == "equal-gain" and self.p == 0:
+            return engine.EQUAL_GAIN
+        return engine.Rules(self.variant, self.p,
+                            rng if rng is not None else np.random.default_rng())
 
 
 def _internal(batch_pos: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -66,7 +86,8 @@ def _present(capability: np.ndarray, position: np.ndarray, salience: np.ndarray
 
 
 def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
-             lo: np.ndarray, hi: np.ndarray, rounds: int, record: bool = False):
+             lo: np.ndarray, hi: np.ndarray, rounds: int, record: bool = False,
+             rules: engine.Rules = engine.EQUAL_GAIN):
     """Run one draw. Returns per-round internal start/voting positions and outcomes, the
     final positions, and (if ``record``) the realised exchanges."""
     present = _present(capability, position, salience)
@@ -76,7 +97,7 @@ def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
     issue_ok = (np.where(present, c * s, 0.0).sum(axis=0) > 0)
     starts, votings, out_start, out_voting, exchanges = [], [], [], [], []
     for _t in range(rounds):
-        rnd, realised, voting, new = engine.run_round(x, s, c, present, issue_ok)
+        rnd, realised, voting, new = engine.run_round(x, s, c, present, issue_ok, rules)
         starts.append(x)
         votings.append(voting)
         out_start.append(rnd.outcome.copy())
@@ -90,13 +111,14 @@ def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
 def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
                    **params: object) -> np.ndarray:
     p = ExchangeParams.model_validate(params)
+    rules = p.rules(rng)
     lo, hi = batch.scale_min, batch.scale_max
     out = np.empty((batch.size, batch.position.shape[2]))
     for k in range(batch.size):  # a model with a Python round loop: see the module notes
         pos = batch.position[k]
         present = _present(batch.capability[k], pos, batch.salience[k])
         _, _, _out_start, out_voting, _x, _ = simulate(
-            batch.capability[k], pos, batch.salience[k], lo, hi, p.rounds)
+            batch.capability[k], pos, batch.salience[k], lo, hi, p.rounds, rules=rules)
         if p.rounds == 0:
             final = engine.Round(np.where(present, _internal(pos, lo, hi), np.nan),
                                  np.where(present, batch.salience[k], 0.0),
@@ -116,7 +138,7 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
     sal = scenario.salience
     present = _present(scenario.capability, pos, sal)
     starts, votings, out_start, out_voting, final, exchanges = simulate(
-        scenario.capability, pos, sal, lo, hi, p.rounds, record=True)
+        scenario.capability, pos, sal, lo, hi, p.rounds, record=True, rules=p.rules(rng))
     ext = lambda arr: np.where(present, _external(arr, lo, hi), np.nan)  # noqa: E731
     trajectory = np.stack([ext(x) for x in starts] + [ext(final)]) if p.rounds else \
         pos[None].copy()
@@ -152,6 +174,10 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
                     "move": float(side.move * width[k] / 100.0),
                     "y": float(_external(side.y, lo[k], hi[k])),
                 }
+                if not np.isnan(side.eu):  # own gain: randomised Equal Gain, Random Rate
+                    entry[key]["eu"] = float(side.eu)
+                if not np.isnan(side.eu_max):
+                    entry[key]["eu_max"] = float(side.eu_max)
             listing.append(entry)
             rows.append((t, order, entry["gain"], entry["i"]["actor"],
                          entry["i"]["supply_issue"], entry["i"]["demand_issue"],
@@ -174,7 +200,8 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
 
 MODEL = Model(
     name="exchange",
-    summary="Stokman's exchange model, Equal Gain (decide-exchange-model)",
+    summary="Stokman's exchange model: Equal Gain (decide-exchange-model), randomised, "
+            "Random Rate",
     params=ExchangeParams,
     run=run,
     forecast_batch=forecast_batch,
