@@ -379,3 +379,52 @@ def test_capability_zero_takes_no_part() -> None:
     assert all(e["i"]["actor"] != "Actor-1" and e["j"]["actor"] != "Actor-1"
                for e in result.fields["exchanges"])
     assert np.all(result.trajectory[:, 0, :] == 0)
+
+
+def _both_engines(sc: rp.Scenario, rounds: int):
+    from realpolitik.models import exchange
+    from realpolitik.models.exchange import simulate
+    args = (sc.capability, sc.position, sc.salience, sc.scale_min, sc.scale_max, rounds)
+    compiled = simulate(*args, record=True)
+    python = simulate(*args, record=True, rules=engine.Rules())  # a copy: not EQUAL_GAIN
+    assert exchange.engine.EQUAL_GAIN is not engine.Rules()
+    return compiled, python
+
+
+@pytest.mark.parametrize("name", ["copenhagen.csv", "sample_data.txt", "cop21.csv"])
+def test_compiled_round_equals_the_python_engine_bit_for_bit(name: str) -> None:
+    sc = rp.load(require_shared("data", "exchange", name))
+    compiled, python = _both_engines(sc, 10)
+    for a, b in zip(compiled[:5], python[:5], strict=True):  # per-round arrays, final
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    for ra, rb in zip(compiled[5], python[5], strict=True):
+        assert [(e.index, e.gain, e.a.actor, e.a.supply, e.a.xs, e.a.move, e.a.y, e.b.actor,
+                 e.b.supply, e.b.xs, e.b.move, e.b.y) for e in ra] == [
+                (e.index, e.gain, e.a.actor, e.a.supply, e.a.xs, e.a.move, e.a.y, e.b.actor,
+                 e.b.supply, e.b.xs, e.b.move, e.b.y) for e in rb]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(3, 12), st.integers(2, 5), st.integers(0, 10_000))
+def test_compiled_round_equals_the_python_engine_on_random_cases(
+        n_actors: int, n_issues: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    data = {  # coarse grids make ties and knife edges common
+        "name": "random",
+        "actors": [{"id": f"a{k}", "name": f"a{k}",
+                    "capability": float(rng.integers(0, 5)) / 4} for k in range(n_actors)],
+        "issues": [{"id": f"i{k}", "name": f"i{k}"} for k in range(n_issues)],
+        "stances": [{"actor": f"a{a}", "issue": f"i{i}",
+                     "position": float(rng.integers(0, 5) * 25),
+                     "salience": float(rng.integers(0, 5)) / 4}
+                    for a in range(n_actors) for i in range(n_issues) if rng.random() < 0.9],
+    }
+    try:
+        sc = rp.Scenario.model_validate(data)
+    except ValueError:
+        return
+    compiled, python = _both_engines(sc, 5)
+    for a, b in zip(compiled[:5], python[:5], strict=True):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert [[(e.index, e.gain, e.a.y, e.b.y) for e in r] for r in compiled[5]] == [
+        [(e.index, e.gain, e.a.y, e.b.y) for e in r] for r in python[5]]

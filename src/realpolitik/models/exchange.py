@@ -47,6 +47,7 @@ from pydantic import Field, model_validator
 
 from ..scenario import Batch, Scenario
 from . import _exchange_engine as engine
+from . import _exchange_kernel as kernel
 from .base import Model, Params, Result, json_number
 
 
@@ -97,7 +98,10 @@ def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
     issue_ok = (np.where(present, c * s, 0.0).sum(axis=0) > 0)
     starts, votings, out_start, out_voting, exchanges = [], [], [], [], []
     for _t in range(rounds):
-        rnd, realised, voting, new = engine.run_round(x, s, c, present, issue_ok, rules)
+        if rules is engine.EQUAL_GAIN:
+            rnd, realised, voting, new = _compiled_round(x, s, c, present, issue_ok, record)
+        else:
+            rnd, realised, voting, new = engine.run_round(x, s, c, present, issue_ok, rules)
         starts.append(x)
         votings.append(voting)
         out_start.append(rnd.outcome.copy())
@@ -106,6 +110,26 @@ def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
             exchanges.append(realised)
         x = new
     return starts, votings, out_start, out_voting, x, exchanges
+
+
+def _compiled_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
+                    issue_ok: np.ndarray, record: bool):
+    """A plain Equal Gain round in the compiled kernel; the same results as
+    ``engine.run_round`` (tested bit for bit)."""
+    rnd = engine.Round(x, s, c, present)
+    realised_idx, cols, voting, new = kernel.run_round(
+        x, s, rnd.w, rnd.d, rnd.outcome, present & (s > 0), issue_ok, engine.FW, engine.SW)
+    realised = []
+    if record:
+        actor, sup, dem, xs, x0, move, y, gain = cols
+        for e in realised_idx.tolist():
+            sides = [engine.Side(int(actor[e, j]), int(sup[e, j]), int(dem[e, j]),
+                                 float(xs[e, j]), float(x0[e, j]),
+                                 float(rnd.xl[actor[e, j]][dem[e, j]]), move=float(move[e, j]),
+                                 y=float(y[e, j])) for j in range(2)]
+            realised.append(engine.Candidate(e, sides[0], sides[1], gain=float(gain[e]),
+                                             valid=True))
+    return rnd, realised, voting, new
 
 
 def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
