@@ -425,13 +425,17 @@ def win_probabilities(x: np.ndarray, own: np.ndarray, cap: np.ndarray, rule: int
     return out, pg, reps[:n_groups].copy()
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _challenge_own(i: int, j: int, est: np.ndarray, u_i: np.ndarray, u_own: np.ndarray,
                    delta_t: np.ndarray, weight: np.ndarray, total_sal: np.ndarray, rule: int,
-                   commit: int) -> tuple[float, float]:
+                   commit: int, vq: np.ndarray) -> tuple[float, float]:
     """challenge(h=i, k=i, i, j) with i's estimates hoisted out of the loop over j:
     ``est[q]`` = r^i_q, ``u_i[q]`` = U^i[q][i], ``u_own[q]`` = U^i[q][q], and
-    ``delta_t[j, q]`` = δ_qj. The same arithmetic as :func:`challenge`, term for term."""
+    ``delta_t[j, q]`` = δ_qj; ``vq`` is scratch space of length n. The same arithmetic as
+    :func:`challenge`, term for term, in two passes: the third parties' votes (independent
+    of each other, so the compiler vectorises them), then their sums in ascending q. Adding
+    0.0 for a vote of the other sign leaves a sum bit for bit as skipping it does (the sums
+    start at 1e-10 and stay positive), and avoids unpredictable branches."""
     n = est.shape[0]
     dj = delta_t[j]
     uki = u_i[i]
@@ -441,20 +445,35 @@ def _challenge_own(i: int, j: int, est: np.ndarray, u_i: np.ndarray, u_own: np.n
     e_lose = ukj + ukj
     v_i = vote(weight[i], u_own[i], ukj, rule)
     v_j = vote(weight[j], u_i[j], u_own[j], rule)
-    a, b = _principals(v_i, v_j)
-    a0 = a
-    b0 = b
+    a0, b0 = _principals(v_i, v_j)
+    if rule == V_PROP and commit == SEMI_COMMIT:  # the defaults, written out to vectorise
+        for q in range(n):
+            wq = weight[q]
+            uqi = u_i[q]
+            uqq = u_own[q]
+            d = dj[q]
+            rq = est[q]
+            uqj = (1.0 - d) * (1.0 + d * rq) if d <= 1.0 else (1.0 - d) * (1.0 + rq)
+            g = wq * (uqi - uqj)
+            ap = a0 + g if g > 0.0 else a0
+            bq = b0 - g if g < 0.0 else b0
+            pi = ap / (ap + bq)
+            pi2 = 1.0 - pi
+            vfor_i = (pi * ((uqi + uqi) + uqq)) + (pi2 * ((uqj + uqj) + uqj))
+            vfor_j = (pi * ((uqi + uqi) + uqi)) + (pi2 * ((uqj + uqj) + uqq))
+            vq[q] = wq * (vfor_i - vfor_j)
+    else:
+        for q in range(n):
+            vq[q] = _third_party(weight[q], u_i[q], utility(dj[q], est[q]), u_own[q], a0,
+                                 b0, rule, commit)
+    vq[i] = 0.0
+    vq[j] = 0.0
+    a = a0
+    b = b0
     for q in range(n):
-        if q == i or q == j:  # noqa: SIM109  (Numba compiles this form)
-            continue
-        uqi = u_i[q]
-        uqj = utility(dj[q], est[q])
-        uqq = u_own[q]
-        v_q = _third_party(weight[q], uqi, uqj, uqq, a0, b0, rule, commit)
-        if v_q > 0.0:
-            a = a + v_q
-        if v_q < 0.0:
-            b = b - v_q
+        v = vq[q]
+        a = a + (v if v > 0.0 else 0.0)
+        b = b - (v if v < 0.0 else 0.0)
     return _outcome(a, b, e_sq, e_win, e_lose, total_sal[j])
 
 
@@ -469,6 +488,7 @@ def _targets(delta, r, weight, total_sal, rule, adjust, commit):
         est = np.empty(n)
         u_i = np.empty(n)
         u_own = np.empty(n)
+        vq = np.empty(n)
         for q in range(n):
             est[q] = estimate(r[i], r[q], adjust)
             u_i[q] = utility(delta[q, i], est[q])
@@ -480,7 +500,7 @@ def _targets(delta, r, weight, total_sal, rule, adjust, commit):
             if j == i:
                 continue
             p, g = _challenge_own(i, j, est, u_i, u_own, delta_t, weight, total_sal, rule,
-                                  commit)
+                                  commit, vq)
             if g > 1e-5 and bg < g:
                 bj = j
                 bg = g
@@ -493,21 +513,25 @@ def _targets(delta, r, weight, total_sal, rule, adjust, commit):
 
 @njit(cache=True, parallel=True)
 def _proposal_values(y, sal, r, own, prop_i, prop_j, z_i, z_j):
-    """Val[a][proposal] (§4.7): the mean utility of the state after each proposal."""
+    """Val[a][proposal] (§4.7): the mean utility of the state after each proposal. Each
+    proposal's sum runs over q in ascending order as the specification fixes; the
+    proposals are advanced side by side (independent sums, so they vectorise), adding 0.0
+    for the two principals: x + 0.0 is x bit for bit for every x but −0.0 (which becomes
+    +0.0 and compares equal), so this is the same as skipping them."""
     n = r.shape[0]
     n_prop = prop_i.shape[0]
     val = np.empty((n, n_prop))
     for a in prange(n):
+        t = np.empty(n_prop)
         for b in range(n_prop):
-            i = prop_i[b]
-            j = prop_j[b]
-            t = 0.0
-            t = t + utility(distance(sal[a], y[a], z_i[b]), r[a])
-            t = t + utility(distance(sal[a], y[a], z_j[b]), r[a])
-            for q in range(n):
-                if q != i and q != j:
-                    t = t + own[a, q]
-            val[a, b] = t / n
+            t[b] = 0.0 + utility(distance(sal[a], y[a], z_i[b]), r[a])
+            t[b] = t[b] + utility(distance(sal[a], y[a], z_j[b]), r[a])
+        for q in range(n):
+            u = own[a, q]
+            for b in range(n_prop):
+                t[b] = t[b] + (u if q != prop_i[b] and q != prop_j[b] else 0.0)
+        for b in range(n_prop):
+            val[a, b] = t[b] / n
     return val
 
 

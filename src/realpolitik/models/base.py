@@ -59,6 +59,11 @@ class Model:
             if err["type"] == "extra_forbidden":
                 raise InputError(f"model '{self.name}' has no parameter '{name}'",
                                  field="--param", allowed=allowed) from None
+            if not err["loc"]:  # a rule joining several parameters
+                raise InputError(
+                    f"bad parameters for model '{self.name}': "
+                    f"{err['msg'].removeprefix('Value error, ')}",
+                    field="--param", allowed=allowed) from None
             raise InputError(
                 f"bad value {err.get('input')!r} for parameter '{name}' of model "
                 f"'{self.name}': {err['msg']}",
