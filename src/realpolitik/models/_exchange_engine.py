@@ -476,46 +476,77 @@ def _select_by_rate(rnd: Round, alive: dict[int, Candidate],
                     by_key: dict[tuple[str, int, int], set[int]],
                     realised: list[Candidate]) -> None:
     """Random Rate selection (§9.1): realise a candidate that is the best of both its
-    actors (by their own gains); if none is, every actor with several candidates lowers its
-    best gain to its second best and the search repeats."""
+    actors (by their own gains); if none is, every actor with candidates of different gains
+    lowers its best gain to its second best (all actors at once, from the gains at the
+    start of the pass) and the search repeats.
+
+    Each actor's candidates sit in a heap of (-own gain, index, version) with lazy removal,
+    so a pass costs O(actors · log candidates) plus the candidates that change."""
+    heaps: dict[int, list[tuple[float, int, int]]] = {}
+
+    def push(cand: Candidate) -> None:
+        for side in (cand.a, cand.b):
+            heapq.heappush(heaps.setdefault(side.actor, []), (-side.eu, cand.index,
+                                                               cand.version))
+
+    def head(actor: int) -> tuple[list[tuple[float, int, int]], float | None]:
+        """The actor's candidates tied at its best gain (earliest first) and its second
+        best gain (None if all are tied)."""
+        heap = heaps.get(actor, [])
+        tied: list[tuple[float, int, int]] = []
+        second = None
+        while heap:
+            entry = heapq.heappop(heap)
+            cand = alive.get(entry[1])
+            if cand is None or cand.version != entry[2]:
+                continue
+            if tied and -entry[0] < -tied[0][0] - _tie(-tied[0][0]):
+                second = -entry[0]
+                heapq.heappush(heap, entry)
+                break
+            tied.append(entry)
+        for entry in tied:
+            heapq.heappush(heap, entry)
+        return sorted(tied, key=lambda e: e[1]), second
+
+    for cand in alive.values():
+        push(cand)
     passes = 0
     while alive:
-        own: dict[int, list[tuple[float, int]]] = {}
-        for cand in alive.values():  # creation order
-            for side in (cand.a, cand.b):
-                own.setdefault(side.actor, []).append((side.eu, cand.index))
-        top = {}
-        for actor, gains in own.items():
-            g_max = max(g for g, _ in gains)
-            top[actor] = min(i for g, i in gains if g >= g_max - _tie(g_max))
-        mutual = [cand for cand in alive.values()
-                  if top[cand.a.actor] == cand.index == top[cand.b.actor]]
+        heads = {actor: head(actor) for actor in sorted(heaps)}
+        top = {actor: tied[0][1] for actor, (tied, _) in heads.items() if tied}
+        mutual = {top[actor] for actor in top
+                  if top.get(_partner(alive[top[actor]], actor)) == top[actor]}
         if mutual:
-            best = max(mutual, key=lambda cand: (cand.gain, -cand.index))
-            _realise(best, rnd, alive, by_key)
+            best = max((alive[i] for i in mutual), key=lambda c: (c.gain, -c.index))
+            for f in _realise(best, rnd, alive, by_key):
+                push(f)
             realised.append(best)
             passes = 0
             continue
         passes += 1
-        lowered = False
-        for actor, gains in own.items():
-            g_max = max(g for g, _ in gains)
-            below = [g for g, _ in gains if g < g_max - _tie(g_max)]
-            if not below:
+        lowered: dict[int, Candidate] = {}
+        for actor, (tied, second) in heads.items():
+            if second is None:
                 continue
-            for _g, index in [(g, i) for g, i in gains if g >= g_max - _tie(g_max)]:
-                cand = alive[index]
-                lower_gain(cand, cand.a if cand.a.actor == actor else cand.b, max(below),
-                           rnd)
-                lowered = True
-        for index in [i for i, cand in alive.items() if not cand.valid]:
-            del alive[index]
+            for entry in tied:
+                cand = alive.get(entry[1])
+                if cand is None or not cand.valid:
+                    continue
+                lower_gain(cand, cand.a if cand.a.actor == actor else cand.b, second, rnd)
+                cand.version += 1
+                lowered[cand.index] = cand
+        for cand in lowered.values():
+            if not cand.valid:
+                alive.pop(cand.index, None)
+            elif alive.get(cand.index) is cand:
+                push(cand)
         if not lowered or passes >= MAX_PASSES:
             return
 
 
-def _own(cand: Candidate, actor: int) -> float:
-    return cand.a.eu if cand.a.actor == actor else cand.b.eu
+def _partner(cand: Candidate, actor: int) -> int:
+    return cand.b.actor if cand.a.actor == actor else cand.a.actor
 
 
 def _tie(g: float) -> float:

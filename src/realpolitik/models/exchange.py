@@ -138,7 +138,7 @@ def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
     rules = p.rules(rng)
     lo, hi = batch.scale_min, batch.scale_max
     out = np.empty((batch.size, batch.position.shape[2]))
-    for k in range(batch.size):  # a model with a Python round loop: see the module notes
+    for k in range(batch.size):  # one draw at a time; each draw's rounds are compiled
         pos = batch.position[k]
         present = _present(batch.capability[k], pos, batch.salience[k])
         _, _, _out_start, out_voting, _x, _ = simulate(
