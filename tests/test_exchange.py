@@ -428,3 +428,26 @@ def test_compiled_round_equals_the_python_engine_on_random_cases(
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     assert [[(e.index, e.gain, e.a.y, e.b.y) for e in r] for r in compiled[5]] == [
         [(e.index, e.gain, e.a.y, e.b.y) for e in r] for r in python[5]]
+
+
+def _draw_by_draw(batch, rounds: int) -> np.ndarray:
+    """Plain Equal Gain draw by draw through ``simulate`` (the run path)."""
+    from realpolitik.models.exchange import _external, simulate
+    lo, hi = batch.scale_min, batch.scale_max
+    out = []
+    for k in range(batch.size):
+        *_, out_voting, _x, _ex = simulate(batch.capability[k], batch.position[k],
+                                           batch.salience[k], lo, hi, rounds)
+        out.append(_external(out_voting[-1], lo, hi))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("name", ["copenhagen.csv", "sample_data.txt"])
+def test_compiled_batch_equals_draw_by_draw_runs(name: str) -> None:
+    from realpolitik.analysis.uncertainty import sample
+    sc = rp.load(require_shared("data", "exchange", name))
+    batch = sample(sc, 12, np.random.default_rng(3), widen=0.1)
+    compiled = get("exchange").forecast_batch(batch, rounds=4)
+    np.testing.assert_array_equal(compiled, _draw_by_draw(batch, 4))
+    zero = get("exchange").forecast_batch(batch, rounds=0)  # no rounds: the weighted mean
+    np.testing.assert_allclose(zero, get("compromise").forecast_batch(batch), rtol=1e-12)

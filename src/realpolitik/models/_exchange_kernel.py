@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 EPS = 1e-9
 MIN_MOVE = 1e-10
@@ -464,3 +464,60 @@ def run_round(x: np.ndarray, s: np.ndarray, w: np.ndarray, d: np.ndarray,
     voting, new = _positions(np.ascontiguousarray(x), np.ascontiguousarray(s), realised,
                              actor, sup, x0, y, fw, sw)
     return realised, (actor, sup, dem, xs, x0, move, y, gain), voting, new
+
+
+@njit(cache=True)
+def _weighted_outcome(x, w, present):
+    """Round.outcome and D_k: sums over actors in actor order (as NumPy's axis-0 sums)."""
+    n_a, n_i = x.shape
+    d = np.zeros(n_i)
+    num = np.zeros(n_i)
+    for a in range(n_a):
+        for k in range(n_i):
+            d[k] += w[a, k]
+            num[k] += w[a, k] * x[a, k] if present[a, k] else 0.0
+    out = np.zeros(n_i)
+    for k in range(n_i):
+        if d[k] > 0:
+            out[k] = num[k] / d[k]
+    return out, d
+
+
+@njit(cache=True, parallel=True)
+def forecast_draws(cap, pos, sal, lo, hi, rounds, fw, sw):
+    """Plain Equal Gain for a batch of draws: ``cap[B, A]``, ``pos``/``sal[B, A, I]`` on the
+    issues' own scales → the last voting outcome of every draw ``[B, I]`` on those scales.
+    The draws run in parallel; each gives exactly what ``exchange.simulate`` gives."""
+    n_b, n_a, n_i = pos.shape
+    out = np.empty((n_b, n_i))
+    for b in prange(n_b):
+        present = np.empty((n_a, n_i), np.bool_)
+        x = np.empty((n_a, n_i))
+        s = np.empty((n_a, n_i))
+        w = np.empty((n_a, n_i))
+        for a in range(n_a):
+            for k in range(n_i):
+                p = pos[b, a, k]
+                ok = not np.isnan(p) and sal[b, a, k] > 0 and cap[b, a] > 0
+                present[a, k] = ok
+                x[a, k] = (p - lo[k]) * (100.0 / (hi[k] - lo[k])) if ok else np.nan
+                s[a, k] = sal[b, a, k] if ok else 0.0
+                w[a, k] = cap[b, a] * s[a, k] if ok else 0.0
+        outcome, d = _weighted_outcome(x, w, present)
+        issue_ok = d > 0
+        final = outcome
+        for _t in range(rounds):
+            xz = np.where(present, x, 0.0)
+            left = np.empty((n_a, n_i), np.bool_)
+            for a in range(n_a):
+                for k in range(n_i):
+                    left[a, k] = x[a, k] <= outcome[k]
+            cols = _round(xz, s, w, d, outcome, present, left, issue_ok)
+            realised, actor, sup, _dem, _xs, x0, _move, y, _gain = cols
+            voting, new = _positions(x, s, realised, actor, sup, x0, y, fw, sw)
+            final, _ = _weighted_outcome(voting, w, present)
+            x = new
+            outcome, _ = _weighted_outcome(x, w, present)
+        for k in range(n_i):
+            out[b, k] = final[k] * (hi[k] - lo[k]) / 100.0 + lo[k]
+    return out

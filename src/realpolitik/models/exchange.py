@@ -137,8 +137,15 @@ def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
     p = ExchangeParams.model_validate(params)
     rules = p.rules(rng)
     lo, hi = batch.scale_min, batch.scale_max
+    if rules is engine.EQUAL_GAIN:  # compiled, draws in parallel
+        return kernel.forecast_draws(
+            np.ascontiguousarray(batch.capability, dtype=float),
+            np.ascontiguousarray(batch.position, dtype=float),
+            np.ascontiguousarray(batch.salience, dtype=float),
+            np.ascontiguousarray(lo, dtype=float), np.ascontiguousarray(hi, dtype=float),
+            p.rounds, engine.FW, engine.SW)
     out = np.empty((batch.size, batch.position.shape[2]))
-    for k in range(batch.size):  # one draw at a time; each draw's rounds are compiled
+    for k in range(batch.size):  # the randomised variants: the Python engine, draw by draw
         pos = batch.position[k]
         present = _present(batch.capability[k], pos, batch.salience[k])
         _, _, _out_start, out_voting, _x, _ = simulate(
