@@ -4,11 +4,16 @@
 >>> scenario = rp.load("russia-japan")
 >>> result = rp.forecast(scenario, model="compromise")
 >>> result.forecast_frame()
+>>> rp.simulate(scenario, "smp", draws=1000, seed=1).summary()
+>>> rp.whatif(scenario, "000")                  # an article's strategy against the models
+>>> rp.backtest("russia-japan")                 # forecasts against what happened
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +21,8 @@ from .errors import InputError
 from .models import Result
 from .scenario import Batch, Scenario
 
-__all__ = ["Batch", "InputError", "Result", "Scenario", "forecast", "load", "models", "save"]
+__all__ = ["Batch", "InputError", "Result", "Scenario", "apply_whatif", "backtest", "forecast",
+           "load", "models", "save", "sensitivity", "simulate", "timeline", "whatif"]
 __version__ = "0.1.0"
 
 
@@ -52,6 +58,85 @@ def forecast(scenario: Scenario | str | Path, model: str = "compromise", *,
     rng = np.random.default_rng(seed)
     merged = {**scenario.model_params.get(model, {}), **params}
     return get(model).run(scenario, rng=rng, seed=seed, **merged)
+
+
+def _scenario(scenario: Scenario | str | Path) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load(scenario)
+
+
+def simulate(scenario: Scenario | str | Path, model: str = "compromise", draws: int = 1000,
+             seed: int = 0, **options: Any) -> Any:
+    """Monte Carlo over the scenario's uncertain inputs
+    (:func:`realpolitik.analysis.montecarlo.simulate`; ``widen=``, ``params=``,
+    ``workers=`` …). Returns a ``MonteCarloResult`` (``.summary()``, ``.forecasts``)."""
+    from .analysis.montecarlo import simulate as run
+
+    return run(_scenario(scenario), model, draws, seed, **options)
+
+
+def sensitivity(scenario: Scenario | str | Path, model: str = "compromise", *,
+                method: str = "tornado", **options: Any) -> Any:
+    """Which inputs move each forecast: ``method="tornado"`` (one at a time, ``delta=``) or
+    ``"sobol"``/``"morris"`` (SALib, ``samples=``, ``seed=``) — see docs/uncertainty.md."""
+    from .analysis import sensitivity as sens
+
+    if method == "tornado":
+        return sens.tornado(_scenario(scenario), model, **options)
+    if method in ("sobol", "morris"):
+        return sens.global_indices(_scenario(scenario), model, method=method, **options)
+    raise InputError(f"unknown sensitivity method '{method}'", field="method",
+                     allowed="tornado, sobol, morris")
+
+
+def apply_whatif(scenario: Scenario | str | Path, overlay: Any) -> Scenario:
+    """The scenario with one what-if overlay applied (a built-in name or prefix such as
+    ``"000"``, an overlay file, or a parsed ``Overlay``)."""
+    from .analysis import whatif as w
+
+    sc = _scenario(scenario)
+    return w.apply(sc, _overlay(overlay, sc))
+
+
+def whatif(scenario: Scenario | str | Path, overlays: Any,
+           models: Sequence[str] | None = None, **options: Any) -> Any:
+    """Per overlay, model and issue: baseline and what-if forecasts, their difference and
+    the article's claim (:func:`realpolitik.analysis.whatif.compare`; ``seed=``,
+    ``draws=``, ``params=``). ``overlays``: one or a list of names, files or Overlays."""
+    from .analysis import whatif as w
+
+    sc = _scenario(scenario)
+    items = overlays if isinstance(overlays, (list, tuple)) else [overlays]
+    return w.compare(sc, [_overlay(o, sc) for o in items], models, **options)
+
+
+def _overlay(spec: Any, scenario: Scenario) -> Any:
+    from .analysis import whatif as w
+    from .scenarios import names
+
+    if isinstance(spec, w.Overlay):
+        return spec
+    builtin = scenario.name if scenario.name in names() else "russia-japan"
+    return w.load_overlay(spec, builtin)
+
+
+def backtest(target: str | Path = "russia-japan", models: Sequence[str] | None = None,
+             **options: Any) -> Any:
+    """``"russia-japan"``: forecasts from the 2016/2018/2019 snapshots against what happened
+    (a tidy DataFrame; ``analysis.backtest.summarise`` gives the MAE table). A path to the
+    DEU file: the DEU backtest (the dict ``realpolitik backtest deu --format json`` prints;
+    ``weights=``, ``institutions=``)."""
+    from .analysis import backtest as bt
+
+    if str(target) == "russia-japan":
+        return bt.russia_japan_backtest(models, **options)
+    return bt.deu_backtest(target, models, **options)
+
+
+def timeline(scenario: str = "russia-japan") -> Any:
+    """The dated, cited record of events of a built-in scenario."""
+    from .analysis.timeline import load_timeline
+
+    return load_timeline(scenario)
 
 
 def models() -> list[str]:
