@@ -93,7 +93,7 @@ def test_app_in_a_real_browser(app_url, tmp_path) -> None:
             page.set_default_timeout(180_000)
             page.goto(app_url)
             expect(page.get_by_text("Change a stance or a capability")).to_be_visible()
-            page.get_by_role("button", name="Run").click()
+            page.get_by_role("button", name="Run", exact=True).click()
             caption = page.get_by_text(re.compile(r"Forecast of compromise for territory: "))
             expect(caption).to_be_visible()
             before = caption.inner_text()
@@ -110,15 +110,31 @@ def test_app_in_a_real_browser(app_url, tmp_path) -> None:
             page.screenshot(path=str(tmp_path / "2-changed.png"), full_page=True)
             assert float(after.rsplit(":", 1)[1]) != float(before.rsplit(":", 1)[1])
 
+            # Monte Carlo, then the tornado: each adds its plot to the forecast's two
+            # (BDM trajectory, actor map); the table's first row is the first issue
+            mc_caption = page.get_by_text("Monte Carlo: 1,000 draws of compromise, seed 0, "
+                                          "widen 0.1")
+            page.get_by_role("button", name="Run Monte Carlo").click()
+            expect(mc_caption).to_be_visible()
+            expect(plots).to_have_count(3)
+            plots.nth(2).scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "3-uncertainty.png"))
+            page.get_by_role("button", name="Sensitivity (tornado)").click()
+            expect(page.get_by_text("Sensitivity of compromise on territory: the ten "
+                                    "inputs that move it most")).to_be_visible()
+            expect(mc_caption).to_have_count(0)
+            expect(plots).to_have_count(3)
+
             page.locator('input[type="file"]').set_input_files(str(bad))
             error = page.get_by_text(re.compile(r"Could not read the file: bad\.yaml"))
             expect(error).to_be_visible()
             assert "salience" in error.inner_text() and "0 to 1" in error.inner_text()
-            page.screenshot(path=str(tmp_path / "3-bad-upload.png"), full_page=True)
+            page.screenshot(path=str(tmp_path / "4-bad-upload.png"), full_page=True)
         finally:
             browser.close()
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert shots == ["1-forecast.png", "2-changed.png", "3-bad-upload.png"]
+    assert shots == ["1-forecast.png", "2-changed.png", "3-uncertainty.png",
+                     "4-bad-upload.png"]
     keep = os.environ.get("REALPOLITIK_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """The realpolitik web app (Streamlit). Start it with ``realpolitik serve``.
 
 Choose a built-in scenario or upload a file, change a stance or a capability, pick models,
-run, compare the article what-ifs, and download the report and the scenario. Uploaded
+run, see the forecasts' spread (Monte Carlo) and what moves them (tornado), compare the
+article what-ifs, and download the report and the scenario. Uploaded
 files are size-limited and read with the same readers and the same error messages as the
 command line; the app reads no server path other than its own temporary copy of an upload.
 """
@@ -21,6 +22,7 @@ from realpolitik.io import dumps, readers
 from realpolitik.models import names
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_DRAWS = 20_000  # keeps a click well under a minute for every model
 SUFFIXES = sorted({s.lstrip(".") for r in readers() for s in r.suffixes})
 
 st.set_page_config(page_title="realpolitik", layout="wide")
@@ -143,6 +145,49 @@ if st.button("Run", type="primary") or "ran" in st.session_state:
             fig = plots.trajectory(rp.forecast(working, model=dynamic), working, issue)
             st.pyplot(fig)
         st.pyplot(plots.actor_map(working, issue))
+
+st.markdown("**Uncertainty: Monte Carlo and sensitivity**")
+u1, u2, u3, u4 = st.columns(4)
+mc_model = u1.selectbox("Model", chosen_models or ["compromise"], key="mc_model")
+draws = int(u2.number_input("Draws", min_value=100, max_value=MAX_DRAWS, value=1000,
+                            step=100))
+widen = u3.number_input("Widen (fraction of the scale)", min_value=0.0, max_value=0.5,
+                        value=0.1, step=0.05,
+                        help="added to every declared range; inputs without one vary "
+                             "by this much")
+seed = int(u4.number_input("Seed", min_value=0, value=0, step=1))
+b1, b2 = st.columns(2)
+if b1.button("Run Monte Carlo"):
+    from realpolitik.report import plots
+
+    with st.spinner(f"{draws:,} draws of {mc_model}…"):
+        try:
+            mc = rp.simulate(working, mc_model, draws=draws, seed=seed, widen=widen)
+        except InputError as exc:
+            st.warning(f"Monte Carlo: {exc}")
+        else:
+            rows = [{"issue": e["id"], "mean": e["mean"], "5%": e["quantiles"]["5"],
+                     "median": e["median"], "95%": e["quantiles"]["95"], "sd": e["sd"]}
+                    for e in mc.summary()]
+            st.dataframe(pd.DataFrame(rows).set_index("issue").round(1), width="stretch")
+            st.caption(f"Monte Carlo: {draws:,} draws of {mc_model}, seed {seed}, "
+                       f"widen {widen:g}")
+            st.pyplot(plots.distribution(mc.forecasts, working, issue, model=mc_model))
+if b2.button("Sensitivity (tornado)"):
+    from realpolitik.report import plots
+
+    with st.spinner(f"one input at a time, {mc_model}…"):
+        try:
+            frame = rp.sensitivity(working, mc_model, delta=widen or 0.1, seed=seed)
+        except InputError as exc:
+            st.warning(f"Sensitivity: {exc}")
+        else:
+            top = frame[frame["issue"] == issue].sort_values("swing", ascending=False,
+                                                             kind="stable").head(10)
+            st.caption(f"Sensitivity of {mc_model} on {issue}: the ten inputs that move it "
+                       "most")
+            st.dataframe(top.round(2), width="stretch", hide_index=True)
+            st.pyplot(plots.tornado(frame, working, issue))
 
 if working.name == "russia-japan" or scenario.name == "russia-japan":
     from realpolitik.analysis.whatif import builtin_overlays, compare, load_overlay
