@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import numpy as np
 import pytest
@@ -363,6 +364,15 @@ def test_exchanges_command_on_russia_japan(capsys) -> None:
     out = capsys.readouterr().out
     assert "in exchange for" in out and "gain" in out
     assert main(["exchanges", str(FIXTURES / "tiny.yaml")]) == 0
+    capsys.readouterr()
+    args = ["exchanges", "--rounds", "1", "-p", "variant=random-rate", "--seed", "3"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert main(args) == 0
+    assert capsys.readouterr().out == first  # a seed reproduces the random variant
+    assert re.search(r"\(\d+\.\d{3} / \d+\.\d{3}\)", first)  # both actors' own gains
+    assert main(["exchanges", "-p", "p=2"]) == 2
+    assert "less than or equal to 1" in capsys.readouterr().err
 
 
 def test_capability_zero_takes_no_part() -> None:

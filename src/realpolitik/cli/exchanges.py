@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..models import get
 from ..scenario import Scenario
-from .common import SCENARIO_HELP, app, emit, load_scenario, render
+from .common import SCENARIO_HELP, app, emit, load_scenario, parse_params, render
+from .forecast import run_models
 
 
 def _anchor_hint(sc: Scenario, issue_id: str, value: float) -> str:
@@ -37,11 +37,17 @@ def exchanges(
     show_round: Annotated[int, typer.Option(
         "--round", help="Which round's trades to list (0 = every round).")] = 1,
     top: Annotated[int, typer.Option(help="At most this many trades per round.")] = 20,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Exchange-model parameter NAME=VALUE (p=0.5, "
+                              "variant=random-rate); repeatable.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Seed for the randomised variants.")] = None,
 ) -> None:
     """List the trades the exchange model predicts: who gives ground on which issue in
     return for movement on another, and what each gains."""
     sc = load_scenario(scenario)
-    result = get("exchange").run(sc, rounds=rounds)
+    raw = {"rounds": str(rounds), **parse_params(param)}
+    (result,) = run_models(sc, ["exchange"], raw, seed)
     chosen = [e for e in result.fields["exchanges"]
               if show_round == 0 or e["round"] == show_round]
     table = Table(title=f"{sc.title or sc.name} — predicted exchanges "
@@ -55,7 +61,10 @@ def exchanges(
         per_round[e["round"]] = per_round.get(e["round"], 0) + 1
         if per_round[e["round"]] > top:
             continue
-        table.add_row(str(e["round"]), str(e["order"]), describe(sc, e), f"{e['gain']:.3f}")
+        gain = f"{e['gain']:.3f}"
+        if "eu" in e["i"]:  # the variants' own gains differ between the two actors
+            gain += f"\n({e['i']['eu']:.3f} / {e['j']['eu']:.3f})"
+        table.add_row(str(e["round"]), str(e["order"]), describe(sc, e), gain)
         shown += 1
     total = len(chosen)
     summary = (f"{total} exchange{'s' if total != 1 else ''} realised"
