@@ -59,6 +59,13 @@ class Rules:
     def random_rate(self) -> bool:
         return self.variant == "random-rate"
 
+    def for_round(self) -> Rules:
+        """The rules for the next round: each round draws from its own generator, seeded
+        from the run's, so the compiled and the Python engine consume the same numbers."""
+        if self.rng is None:
+            return self
+        return Rules(self.variant, self.p, np.random.default_rng(self.rng.integers(2**63)))
+
 
 EQUAL_GAIN = Rules()
 

@@ -1,9 +1,10 @@
-"""Compiled round of plain Equal Gain (p = 0), the exchange model's default.
+"""Compiled round of Equal Gain, plain (p = 0, the exchange model's default) and
+randomised (p > 0); Random Rate stays in the Python engine.
 
-The same algorithm as :mod:`._exchange_engine` (specification §4–§6), with the candidates
-held column-wise in arrays instead of objects. Every floating-point expression is evaluated
-in the same order as there, so the two agree bit for bit (tested); the randomised variants
-stay in the Python engine.
+The same algorithm as :mod:`._exchange_engine` (specification §4–§6, §8), with the
+candidates held column-wise in arrays instead of objects. Every floating-point expression
+is evaluated in the same order as there, and the randomised variant consumes the same
+uniforms in the same order, so the two agree bit for bit (tested).
 
 Side 0 of a candidate is A (supplies q, demands p), side 1 is B. A side's move history
 only needs its sum, its sign pattern and its last entry: a recalculation removes at most
@@ -103,7 +104,10 @@ def _outcome(k, c, slot, side_first, sa, pos, x, w, d, ol, uhead, pool_actor, po
 
 
 @njit(cache=True)
-def _round(x, s, w, d, ol, takes_part, left, issue_ok):
+def _round(x, s, w, d, ol, takes_part, left, issue_ok, p_random, uniforms):
+    """One round; ``p_random`` > 0 randomises (§8) with three numbers of ``uniforms`` per valid
+    computed candidate, in order. If they run out, the round stops early and reports it
+    (the caller extends the stream and runs the round again)."""
     n_a, n_i = x.shape
     # --- count and create candidates in creation order (§4.2–4.3)
     n_c = 0
@@ -139,6 +143,10 @@ def _round(x, s, w, d, ol, takes_part, left, issue_ok):
     pool_pos = np.empty(1024)
     pool_next = np.empty(1024, np.int64)
     n_pool = 0
+    eu = np.full((n_c, 2), np.nan)
+    eu_max = np.full((n_c, 2), np.nan)
+    upos = np.zeros(1, np.int64)  # next uniform; -1 once they ran out
+    rand = (p_random, uniforms, upos, eu, eu_max)
 
     members = np.empty((4, n_a), np.int64)
     c = 0
@@ -177,7 +185,10 @@ def _round(x, s, w, d, ol, takes_part, left, issue_ok):
                         xd[c, 1] = x[ib, q]
                         _compute(c, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos,
                                  hneg, has_last, gain, valid, x, s, w, d, ol, uhead,
-                                 pool_actor, pool_pos, pool_next)
+                                 pool_actor, pool_pos, pool_next, rand)
+                        if upos[0] < 0:
+                            return (realised_none(), actor, sup, dem, xs, x0, move, y,
+                                    gain, eu, eu_max, False)
                         c += 1
 
     # --- candidate index by (actor, supply issue) and (actor, demand issue), valid only
@@ -332,7 +343,10 @@ def _round(x, s, w, d, ol, takes_part, left, issue_ok):
             if re:
                 _compute(f, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg,
                          has_last, gain, valid, x, s, w, d, ol, uhead, pool_actor,
-                         pool_pos, pool_next)
+                         pool_pos, pool_next, rand)
+                if upos[0] < 0:
+                    return (realised_none(), actor, sup, dem, xs, x0, move, y, gain, eu,
+                            eu_max, False)
                 if not valid[f]:
                     alive[f] = False
                     n_alive -= 1
@@ -341,7 +355,12 @@ def _round(x, s, w, d, ol, takes_part, left, issue_ok):
                 heapq.heappush(heap, (-gain[f], np.int64(f), version[f]))
         realised[n_real] = best
         n_real += 1
-    return realised[:n_real], actor, sup, dem, xs, x0, move, y, gain
+    return realised[:n_real], actor, sup, dem, xs, x0, move, y, gain, eu, eu_max, True
+
+
+@njit(cache=True)
+def realised_none():
+    return np.empty(0, np.int64)
 
 
 @njit(cache=True)
@@ -360,8 +379,9 @@ def _grow_f(arr):
 
 @njit(cache=True)
 def _compute(c, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, has_last, gain,
-             valid, x, s, w, d, ol, uhead, pool_actor, pool_pos, pool_next):
-    """Equal-gain moves, gain and validity (§4.4), then the clamp (§4.5)."""
+             valid, x, s, w, d, ol, uhead, pool_actor, pool_pos, pool_next, rand):
+    """Equal-gain moves, gain and validity (§4.4), then the clamp (§4.5), then for p > 0
+    the randomised moves (§8)."""
     ia, ib = actor[c, 0], actor[c, 1]
     p, q = dem[c, 0], sup[c, 0]
     w_bp, w_aq = w[ib, p], w[ia, q]
@@ -399,6 +419,16 @@ def _compute(c, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, has_la
                valid, x, s, w, d, ol, uhead, pool_actor, pool_pos, pool_next)
     valid[c] = (_side_ok(c, 0, move, xs, hsum, hlen, hpos, hneg)
                 and _side_ok(c, 1, move, xs, hsum, hlen, hpos, hneg))
+    p, uniforms, upos, eu, eu_max = rand
+    if valid[c] and p > 0:
+        k0 = upos[0]
+        if k0 + 3 > uniforms.shape[0]:
+            upos[0] = -1
+            return
+        upos[0] = k0 + 3
+        _randomise(c, uniforms[k0], uniforms[k0 + 1], uniforms[k0 + 2], p, actor, sup, dem,
+                   xs, xd, move, y, hsum, hlen, hpos, hneg, has_last, gain, valid, x, s, w,
+                   d, ol, uhead, pool_actor, pool_pos, pool_next, eu, eu_max)
 
 
 @njit(cache=True)
@@ -437,6 +467,101 @@ def _clamp(c, j, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, gain,
 
 
 @njit(cache=True)
+def _passes(c, j, yj, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_pos,
+            pool_next):
+    """Would moving side j from xs to yj push the outcome of its supply issue past z?"""
+    k, sa = sup[c, j], actor[c, j]
+    o0 = _outcome(k, c, j, False, sa, xs[c, j], x, w, d, ol, uhead, pool_actor, pool_pos,
+                  pool_next)
+    o1 = _outcome(k, c, j, False, sa, yj, x, w, d, ol, uhead, pool_actor, pool_pos,
+                  pool_next)
+    d0 = z - o0
+    d1 = z - o1
+    return not (abs(d0) <= EPS or abs(d1) <= EPS or (d0 > 0) == (d1 > 0))
+
+
+@njit(cache=True)
+def _shift_to(c, j, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_pos, pool_next):
+    return abs(z - _outcome(sup[c, j], c, j, True, actor[c, j], xs[c, j], x, w, d, ol, uhead,
+                            pool_actor, pool_pos, pool_next))
+
+
+@njit(cache=True)
+def _randomise(c, u, v, zz, p, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg,
+               has_last, gain, valid, x, s, w, d, ol, uhead, pool_actor, pool_pos, pool_next,
+               eu, eu_max):
+    """Randomised Equal Gain (§8), as ``_exchange_engine._randomise``, term for term."""
+    g = gain[c]
+    loss = np.empty(2)
+    best = np.empty(2)
+    for j in range(2):
+        t = 1 - j
+        shift = abs(xd[c, t] - xs[c, j]) * w[actor[c, j], sup[c, j]] / d[sup[c, j]]
+        loss[j] = shift * s[actor[c, j], sup[c, j]]
+        best[t] = shift * s[actor[c, t], dem[c, t]]
+    if best[0] > best[1]:
+        xj, yj = 1, 0
+    else:
+        xj, yj = 0, 1
+    gain_x = best[xj]
+    loss_y = loss[yj]
+    t_x = s[actor[c, xj], sup[c, xj]]
+    d_y = s[actor[c, yj], dem[c, yj]]
+    eu_max[c, xj] = gain_x - t_x * loss_y / d_y
+    eu_max[c, yj] = d_y * gain_x / t_x - loss_y
+    rj = 0 if u < 0.5 else 1
+    tj = 1 - rj
+    target = g + p * zz * (eu_max[c, rj] - g) if v < 0.5 else g - p * zz * g
+    k, k2 = sup[c, rj], dem[c, rj]
+    ra, ta = actor[c, rj], actor[c, tj]
+    s_sup, s_dem = s[ra, k], s[ra, k2]
+    w_r, w_t = w[ra, k], w[ta, k2]
+    full_r, full_t = abs(xd[c, tj] - xs[c, rj]), abs(xd[c, rj] - xs[c, tj])
+    do_sup = full_r * w_r / d[k]
+    do_dem = (target + do_sup * s_sup) / s_dem
+    m_t = do_dem * d[k2] / w_t
+    if m_t > full_t:
+        m_t = full_t
+        do_dem = full_t * w_t / d[k2]
+        y_t = xs[c, tj] + (-m_t if xs[c, tj] > xd[c, rj] else m_t)
+        if _passes(c, tj, y_t, xd[c, rj], actor, sup, xs, x, w, d, ol, uhead, pool_actor,
+                   pool_pos, pool_next):
+            do_dem = _shift_to(c, tj, xd[c, rj], actor, sup, xs, x, w, d, ol, uhead,
+                               pool_actor, pool_pos, pool_next)
+            m_t = do_dem * d[k2] / w_t
+        do_sup = (s_dem * do_dem - target) / s_sup
+        m_r = do_sup * d[k] / w_r
+    else:
+        m_r = full_r
+        y_r = xs[c, rj] + (-m_r if xs[c, rj] > xd[c, tj] else m_r)
+        if _passes(c, rj, y_r, xd[c, tj], actor, sup, xs, x, w, d, ol, uhead, pool_actor,
+                   pool_pos, pool_next):
+            do_sup = _shift_to(c, rj, xd[c, tj], actor, sup, xs, x, w, d, ol, uhead,
+                               pool_actor, pool_pos, pool_next)
+            m_r = do_sup * d[k] / w_r
+            do_dem = (target + do_sup * s_sup) / s_dem
+            m_t = do_dem * d[k2] / w_t
+    has_last[c, 0] = False  # the equal-gain moves are replaced
+    has_last[c, 1] = False
+    m_a, m_b = (m_r, m_t) if rj == 0 else (m_t, m_r)
+    if xs[c, 0] > xd[c, 1]:
+        m_a = -m_a
+    if xs[c, 1] > xd[c, 0]:
+        m_b = -m_b
+    _append(c, 0, m_a, move, hsum, hlen, hpos, hneg, has_last)
+    _append(c, 1, m_b, move, hsum, hlen, hpos, hneg, has_last)
+    y[c, 0] = xs[c, 0] + m_a
+    y[c, 1] = xs[c, 1] + m_b
+    if m_r <= 0:
+        move[c, rj] = 0.0
+        y[c, rj] = xs[c, rj]
+    eu[c, rj] = s_dem * do_dem - s_sup * do_sup
+    eu[c, tj] = s[ta, k] * do_sup - s[ta, k2] * do_dem
+    valid[c] = (_side_ok(c, 0, move, xs, hsum, hlen, hpos, hneg)
+                and _side_ok(c, 1, move, xs, hsum, hlen, hpos, hneg))
+
+
+@njit(cache=True)
 def _positions(x, s, realised, actor, sup, x0, y, fw, sw):
     """Voting positions and new start positions (§6.1, §6.3): the last exchange wins."""
     voting = x.copy()
@@ -452,18 +577,27 @@ def _positions(x, s, realised, actor, sup, x0, y, fw, sw):
 
 def run_round(x: np.ndarray, s: np.ndarray, w: np.ndarray, d: np.ndarray,
               outcome: np.ndarray, takes_part: np.ndarray, issue_ok: np.ndarray,
-              fw: float, sw: float):
-    """One Equal Gain round. Returns (realised indices, the candidates' columns
-    (actor, sup, dem, xs, x0, move, y, gain), voting positions, new start positions)."""
+              fw: float, sw: float, p: float = 0.0,
+              rng: np.random.Generator | None = None):
+    """One round. Returns (realised indices, the candidates' columns (actor, sup, dem, xs,
+    x0, move, y, gain, eu, eu_max), voting positions, new start positions). For p > 0,
+    ``rng`` (this round's own generator) supplies the uniforms, consumed in order as the
+    Python engine draws them; the stream is extended and the round rerun if it runs out."""
     xz = np.ascontiguousarray(np.nan_to_num(x))
     left = x <= outcome[None, :]
-    cols = _round(xz, np.ascontiguousarray(s), np.ascontiguousarray(w), d, outcome,
-                  np.ascontiguousarray(takes_part), np.ascontiguousarray(left),
-                  np.ascontiguousarray(issue_ok))
-    realised, actor, sup, dem, xs, x0, move, y, gain = cols
+    args = (xz, np.ascontiguousarray(s), np.ascontiguousarray(w), d, outcome,
+            np.ascontiguousarray(takes_part), np.ascontiguousarray(left),
+            np.ascontiguousarray(issue_ok))
+    uniforms = rng.random(3 * 4096) if p > 0 else np.empty(0)
+    while True:
+        cols = _round(*args, p, uniforms)
+        if cols[-1]:
+            break
+        uniforms = np.concatenate([uniforms, rng.random(uniforms.shape[0])])
+    realised, actor, sup, dem, xs, x0, move, y, gain, eu, eu_max, _ = cols
     voting, new = _positions(np.ascontiguousarray(x), np.ascontiguousarray(s), realised,
                              actor, sup, x0, y, fw, sw)
-    return realised, (actor, sup, dem, xs, x0, move, y, gain), voting, new
+    return realised, (actor, sup, dem, xs, x0, move, y, gain, eu, eu_max), voting, new
 
 
 @njit(cache=True)
@@ -490,6 +624,7 @@ def forecast_draws(cap, pos, sal, lo, hi, rounds, fw, sw):
     The draws run in parallel; each gives exactly what ``exchange.simulate`` gives."""
     n_b, n_a, n_i = pos.shape
     out = np.empty((n_b, n_i))
+    no_uniforms = np.empty(0)
     for b in prange(n_b):
         present = np.empty((n_a, n_i), np.bool_)
         x = np.empty((n_a, n_i))
@@ -512,8 +647,8 @@ def forecast_draws(cap, pos, sal, lo, hi, rounds, fw, sw):
             for a in range(n_a):
                 for k in range(n_i):
                     left[a, k] = x[a, k] <= outcome[k]
-            cols = _round(xz, s, w, d, outcome, present, left, issue_ok)
-            realised, actor, sup, _dem, _xs, x0, _move, y, _gain = cols
+            cols = _round(xz, s, w, d, outcome, present, left, issue_ok, 0.0, no_uniforms)
+            realised, actor, sup, _dem, _xs, x0, _move, y = cols[:8]
             voting, new = _positions(x, s, realised, actor, sup, x0, y, fw, sw)
             final, _ = _weighted_outcome(voting, w, present)
             x = new

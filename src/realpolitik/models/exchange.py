@@ -88,7 +88,7 @@ def _present(capability: np.ndarray, position: np.ndarray, salience: np.ndarray
 
 def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
              lo: np.ndarray, hi: np.ndarray, rounds: int, record: bool = False,
-             rules: engine.Rules = engine.EQUAL_GAIN):
+             rules: engine.Rules = engine.EQUAL_GAIN, compiled: bool = True):
     """Run one draw. Returns per-round internal start/voting positions and outcomes, the
     final positions, and (if ``record``) the realised exchanges."""
     present = _present(capability, position, salience)
@@ -98,10 +98,12 @@ def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
     issue_ok = (np.where(present, c * s, 0.0).sum(axis=0) > 0)
     starts, votings, out_start, out_voting, exchanges = [], [], [], [], []
     for _t in range(rounds):
-        if rules is engine.EQUAL_GAIN:
-            rnd, realised, voting, new = _compiled_round(x, s, c, present, issue_ok, record)
+        this = rules.for_round()
+        if compiled and not this.random_rate:
+            rnd, realised, voting, new = _compiled_round(x, s, c, present, issue_ok, record,
+                                                         this)
         else:
-            rnd, realised, voting, new = engine.run_round(x, s, c, present, issue_ok, rules)
+            rnd, realised, voting, new = engine.run_round(x, s, c, present, issue_ok, this)
         starts.append(x)
         votings.append(voting)
         out_start.append(rnd.outcome.copy())
@@ -113,20 +115,22 @@ def simulate(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
 
 
 def _compiled_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
-                    issue_ok: np.ndarray, record: bool):
-    """A plain Equal Gain round in the compiled kernel; the same results as
-    ``engine.run_round`` (tested bit for bit)."""
+                    issue_ok: np.ndarray, record: bool, rules: engine.Rules):
+    """An Equal Gain round (plain or randomised) in the compiled kernel; the same results
+    as ``engine.run_round`` (tested bit for bit)."""
     rnd = engine.Round(x, s, c, present)
     realised_idx, cols, voting, new = kernel.run_round(
-        x, s, rnd.w, rnd.d, rnd.outcome, present & (s > 0), issue_ok, engine.FW, engine.SW)
+        x, s, rnd.w, rnd.d, rnd.outcome, present & (s > 0), issue_ok, engine.FW, engine.SW,
+        rules.p, rules.rng)
     realised = []
     if record:
-        actor, sup, dem, xs, x0, move, y, gain = cols
+        actor, sup, dem, xs, x0, move, y, gain, eu, eu_max = cols
         for e in realised_idx.tolist():
             sides = [engine.Side(int(actor[e, j]), int(sup[e, j]), int(dem[e, j]),
                                  float(xs[e, j]), float(x0[e, j]),
                                  float(rnd.xl[actor[e, j]][dem[e, j]]), move=float(move[e, j]),
-                                 y=float(y[e, j])) for j in range(2)]
+                                 y=float(y[e, j]), eu=float(eu[e, j]),
+                                 eu_max=float(eu_max[e, j])) for j in range(2)]
             realised.append(engine.Candidate(e, sides[0], sides[1], gain=float(gain[e]),
                                              valid=True))
     return rnd, realised, voting, new
@@ -145,7 +149,7 @@ def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
             np.ascontiguousarray(lo, dtype=float), np.ascontiguousarray(hi, dtype=float),
             p.rounds, engine.FW, engine.SW)
     out = np.empty((batch.size, batch.position.shape[2]))
-    for k in range(batch.size):  # the randomised variants: the Python engine, draw by draw
+    for k in range(batch.size):  # the random variants draw by draw (rounds compiled for p > 0)
         pos = batch.position[k]
         present = _present(batch.capability[k], pos, batch.salience[k])
         _, _, _out_start, out_voting, _x, _ = simulate(
