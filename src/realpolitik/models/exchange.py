@@ -26,7 +26,8 @@ Interpretive choices:
   reproduce. Where the reference's code contradicts §8 (its clamp in the capped branch
   compares an outcome with itself; after a clamp it keeps the unclamped move and applies the
   direction twice; its "Pareto" test compares positions on two issues) we do what §8 says.
-  Draws come from the run's seeded generator, three per valid computed candidate.
+  Each round draws from its own generator, seeded from the run's; three numbers per valid
+  computed candidate.
 * **Random Rate** (``variant="random-rate"``) follows §9.1; the reference cannot run it.
   Each candidate's rate ΔO_q/ΔO_p is drawn once, uniformly between the two actors' break-even
   rates (where both gain; the Equal Gain rate lies inside), and kept when the candidate is
