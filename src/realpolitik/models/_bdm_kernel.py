@@ -29,6 +29,12 @@ def _utilities(d: float, rho: float) -> tuple[float, float, float]:
 
 
 @njit(cache=True, inline="always")
+def _utilities_sf(d: float, rho: float) -> tuple[float, float]:
+    """U_s and U_f of :func:`_utilities` (U_sq, which does not depend on d, apart)."""
+    return 2.0 - 4.0 * _pow(0.5 - 0.5 * d, rho), 2.0 - 4.0 * _pow(0.5 + 0.5 * d, rho)
+
+
+@njit(cache=True, inline="always")
 def _eu(s_b: float, p: float, u_s: float, u_f: float, u_sq: float, q: float) -> float:
     """EU of challenging a target of salience s_b that the challenger beats with
     probability p (spec §4.4, the Q-term only)."""
@@ -41,21 +47,35 @@ def _probabilities(x: np.ndarray, w: np.ndarray, r: np.ndarray, span: float,
     """Fill ``prob[l, m]`` = P(x_l ▷ x_m) (spec §4.2; the pairwise denominator is the §8
     variant). ``g`` and ``num`` are work arrays of shape ``[n, n]``."""
     n = x.shape[0]
-    for k in range(n):
-        for m in range(n):
-            g[k, m] = _pow(abs(x[k] - x[m]) / span, r[k])
+    # g is stored transposed, g[m, k] = g_km, so the sums over k below read memory in order.
+    # Actors at one position share their column: pow is evaluated once per distinct
+    # position (and not at all at distance 0, where it is exactly 0).
+    for m in range(n):
+        first = m
+        for m0 in range(m):
+            if x[m0] == x[m]:
+                first = m0
+                break
+        if first < m:
+            for k in range(n):
+                g[m, k] = g[first, k]
+            continue
+        for k in range(n):
+            base = abs(x[k] - x[m]) / span
+            g[m, k] = _pow(base, r[k]) if base != 0.0 else 0.0
     # Z = Σ_k Σ_l Σ_m |w_k (g_km − g_kl)| = 2 Σ_{l<m} (votes for l + votes for m)
     z = 0.0
     for l in range(n):
         for m in range(l + 1, n):
             pos = 0.0
             neg = 0.0
+            gm = g[m]
+            gl = g[l]
             for k in range(n):
-                v = w[k] * (g[k, m] - g[k, l])
-                if v > 0.0:
-                    pos += v
-                else:
-                    neg -= v
+                v = w[k] * (gm[k] - gl[k])
+                # adding 0.0 leaves a sum ≥ 0 bit for bit: no unpredictable branch
+                pos += v if v > 0.0 else 0.0
+                neg -= v if v <= 0.0 else 0.0
             num[l, m] = pos  # votes for l against m
             num[m, l] = neg
             z += pos + neg
@@ -149,6 +169,10 @@ def run_one(c: np.ndarray, x0: np.ndarray, s: np.ndarray, rounds: int, q: float,
     num = np.empty((n, n))
     prob = np.empty((n, n))
     danger = np.empty(n)
+    u_sq_of = np.empty(n)
+    us_of = np.empty(n)
+    uf_of = np.empty(n)
+    first = np.empty(n, dtype=np.int64)
     for t in range(rounds):
         # Phase A: dangers with every exponent 1
         _probabilities(x, w, ones, span, pairwise, g, num, prob)
@@ -179,6 +203,14 @@ def run_one(c: np.ndarray, x0: np.ndarray, s: np.ndarray, rounds: int, q: float,
         exponents[t] = r
         # Phase B: every receiver's choice from the start-of-phase positions
         _probabilities(x, w, r, span, pairwise, g, num, prob)
+        for k in range(n):  # U_sq depends on the exponent only: once per actor
+            u_sq_of[k] = 2.0 - 4.0 * _pow(0.5, r[k])
+        for m in range(n):  # the first actor at each actor's position
+            first[m] = m
+            for m0 in range(m):
+                if x[m0] == x[m]:
+                    first[m] = m0
+                    break
         new = x.copy()
         for i in range(n):
             best_conf = -1
@@ -192,10 +224,16 @@ def run_one(c: np.ndarray, x0: np.ndarray, s: np.ndarray, rounds: int, q: float,
                 if x[j] == x[i]:
                     continue
                 d = abs(x[i] - x[j]) / span
-                u_s, u_f, u_sq = _utilities(d, r[i])
+                if first[j] < j:  # same position as an earlier j: same utilities
+                    u_s, u_f = us_of[first[j]], uf_of[first[j]]
+                else:
+                    u_s, u_f = _utilities_sf(d, r[i])
+                    us_of[j], uf_of[j] = u_s, u_f
+                u_sq = u_sq_of[i]
                 a = _eu(s[j], prob[i, j], u_s, u_f, u_sq, q)
                 if own_exponent:
-                    u_s, u_f, u_sq = _utilities(d, r[j])
+                    u_s, u_f = _utilities_sf(d, r[j])
+                    u_sq = u_sq_of[j]
                 b = _eu(s[i], prob[j, i], u_s, u_f, u_sq, q)
                 if b > a and a > 0.0:
                     counts[t, i, 0] += 1
