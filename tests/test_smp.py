@@ -336,7 +336,18 @@ def test_parallel_coalitions_equal_the_sequential_ones() -> None:
     rng = np.random.default_rng(5)
     util = rng.uniform(0, 1, (60, 40))
     w = rng.uniform(0.5, 2, 60)
+    ut = np.ascontiguousarray(util.T)
     serial = np.empty((40, 40))
     for a in range(40):
-        K._coalition_row(util, w, K.V_PROP, a, serial)
-    assert np.array_equal(K._coalitions_parallel(util, w, K.V_PROP), serial)
+        K._coalition_row(ut, w, K.V_PROP, a, serial)
+    assert np.array_equal(K._coalitions_parallel(ut, w, K.V_PROP), serial)
+    spec = np.full((40, 40), 1e-8)  # §3.4 step 1 as written, with its branches
+    for a in range(40):
+        for b in range(a):
+            for q in range(60):
+                g = w[q] * (util[q, a] - util[q, b])
+                if g > 0:
+                    spec[a, b] = spec[a, b] + g
+                if g < 0:
+                    spec[b, a] = spec[b, a] - g
+    assert np.array_equal(serial, spec)

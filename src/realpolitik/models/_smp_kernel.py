@@ -106,29 +106,32 @@ def _victory(s1: float, s2: float, model: int) -> tuple[float, float]:
 
 
 @njit(cache=True, inline="always")
-def _coalition_row(util: np.ndarray, w: np.ndarray, rule: int, a: int, c: np.ndarray) -> None:
+def _coalition_row(ut: np.ndarray, w: np.ndarray, rule: int, a: int, c: np.ndarray) -> None:
     """Coalition strengths C[a][b] and C[b][a] for every b < a (§3.4 step 1); each pair
-    sums its voters in voter order, so any order of pairs gives the same bits."""
+    sums its voters in voter order, so any order of pairs gives the same bits. ``ut`` is
+    the utility table transposed, ``ut[option, voter]``, so the sums read memory in order;
+    adding 0.0 for a vote of the other sign leaves a sum (≥ 1e-8) bit for bit unchanged
+    and spares an unpredictable branch."""
+    ua = ut[a]
     for b in range(a):
+        ub = ut[b]
         cab = 1e-8
         cba = 1e-8
-        for q in range(util.shape[0]):
-            g = vote(w[q], util[q, a], util[q, b], rule)
-            if g > 0.0:
-                cab = cab + g
-            if g < 0.0:
-                cba = cba - g
+        for q in range(ua.shape[0]):
+            g = vote(w[q], ua[q], ub[q], rule)
+            cab = cab + (g if g > 0.0 else 0.0)
+            cba = cba - (g if g < 0.0 else 0.0)
         c[a, b] = cab
         c[b, a] = cba
     c[a, a] = 1e-8
 
 
 @njit(cache=True, parallel=True)
-def _coalitions_parallel(util: np.ndarray, w: np.ndarray, rule: int) -> np.ndarray:
-    k = util.shape[1]
+def _coalitions_parallel(ut: np.ndarray, w: np.ndarray, rule: int) -> np.ndarray:
+    k = ut.shape[0]
     c = np.empty((k, k))
     for a in prange(k):
-        _coalition_row(util, w, rule, a, c)
+        _coalition_row(ut, w, rule, a, c)
     return c
 
 
@@ -136,12 +139,13 @@ def _coalitions_parallel(util: np.ndarray, w: np.ndarray, rule: int) -> np.ndarr
 def pce(util: np.ndarray, w: np.ndarray, rule: int, victory: int, model: int) -> np.ndarray:
     """Probabilistic Condorcet election (§3.4, §9.1, §9.2): ``util[voter, option]``."""
     n_voters, k = util.shape
+    ut = np.ascontiguousarray(util.T)
     if k * k * n_voters > 2_000_000:  # large elections: the pairs in parallel
-        c = _coalitions_parallel(util, w, rule)
+        c = _coalitions_parallel(ut, w, rule)
     else:
         c = np.empty((k, k))
         for a in range(k):
-            _coalition_row(util, w, rule, a, c)
+            _coalition_row(ut, w, rule, a, c)
     v = np.empty((k, k))
     for a in range(k):
         for b in range(a):
