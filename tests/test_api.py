@@ -47,3 +47,39 @@ def test_backtest_and_timeline_shortcuts() -> None:
     assert rp.backtest(deu, ["compromise"], weights=["equal"]) == backtest.deu_backtest(
         deu, ["compromise"], weights=["equal"])
     assert rp.timeline() == timeline.load_timeline()
+
+
+def _with_params(sc: rp.Scenario, params: dict) -> rp.Scenario:
+    data = sc.model_dump()
+    data["model_params"] = params
+    return rp.Scenario.model_validate(data)
+
+
+def test_a_scenarios_own_model_parameters_apply_to_every_analysis() -> None:
+    """Parameters stored in the scenario (``model_params``, e.g. from a KTAB XML file) are
+    used by forecasts, Monte Carlo, sensitivity, what-ifs and the report alike."""
+    from realpolitik.report.html import build
+
+    sc = rp.load("russia-japan")
+    own = _with_params(sc, {"bdm": {"rounds": 0}, "exchange": {"rounds": 1}})
+    np.testing.assert_array_equal(rp.forecast(own, "bdm").forecast,
+                                  rp.forecast(sc, "bdm", rounds=0).forecast)
+    assert not np.array_equal(rp.forecast(own, "bdm").forecast, rp.forecast(sc, "bdm").forecast)
+    np.testing.assert_array_equal(
+        rp.simulate(own, "exchange", draws=40, seed=1, widen=0.1).forecasts,
+        rp.simulate(sc, "exchange", draws=40, seed=1, widen=0.1,
+                    params={"rounds": 1}).forecasts)
+    pd.testing.assert_frame_equal(rp.sensitivity(own, "bdm"),
+                                  rp.sensitivity(sc, "bdm", params={"rounds": 0}))
+    pd.testing.assert_frame_equal(
+        rp.whatif(own, "000", models=["bdm"]),
+        rp.whatif(sc, "000", models=["bdm"], params={"bdm": {"rounds": 0}}))
+    # explicit parameters still win over the scenario's
+    np.testing.assert_array_equal(rp.forecast(own, "bdm", rounds=10).forecast,
+                                  rp.forecast(sc, "bdm").forecast)
+    def cell(scenario: rp.Scenario) -> str:  # the report's BDM forecast on sanctions
+        html = build(scenario, models=["bdm"], timeline=False)
+        return html.split("<td>sanctions</td><td class=\"num\">", 1)[1].split("<", 1)[0]
+
+    assert cell(sc) == "86.2"  # BDM after 10 rounds
+    assert cell(own) == f"{rp.forecast(sc, 'bdm', rounds=0).forecast[3]:.1f}" == "70.0"

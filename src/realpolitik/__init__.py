@@ -56,8 +56,8 @@ def forecast(scenario: Scenario | str | Path, model: str = "compromise", *,
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     rng = np.random.default_rng(seed)
-    merged = {**scenario.model_params.get(model, {}), **params}
-    return get(model).run(scenario, rng=rng, seed=seed, **merged)
+    spec = get(model)
+    return spec.run(scenario, rng=rng, seed=seed, **spec.params_for(scenario, params).model_dump())
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:

@@ -299,7 +299,8 @@ def russia_japan_backtest(models: Sequence[str] | None = None, *, seed: int = 0,
         for name in models or names():
             m = get(name)
             try:
-                f = m.run(sc, rng=np.random.default_rng(seed), seed=seed).forecast
+                f = m.run(sc, rng=np.random.default_rng(seed), seed=seed,
+                          **m.params_for(sc).model_dump()).forecast
                 note = ""
             except Exception as exc:  # skipped, with why
                 f, note = np.full(len(sc.issues), np.nan), f"{type(exc).__name__}: {exc}"

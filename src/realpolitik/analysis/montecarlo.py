@@ -131,7 +131,7 @@ def simulate(scenario: Scenario, model: str = "compromise", draws: int = 1000,
         raise InputError(f"workers {workers} is too small", field="--workers",
                          allowed="1 or more")
     spec = get(model)
-    p = spec.validate_params(params or {}).model_dump()
+    p = spec.params_for(scenario, params).model_dump()
     inputs = uncertain_inputs(scenario, widen)
     notes = []
     if not inputs:

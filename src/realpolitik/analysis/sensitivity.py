@@ -41,7 +41,7 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
     positions, of 0–1 for salience, of the value for capability).
     """
     spec = get(model)
-    p = spec.validate_params(params or {}).model_dump()
+    p = spec.params_for(scenario, params).model_dump()
     inputs = uncertain_inputs(scenario, widen=delta)
     if not inputs:
         raise InputError("nothing to vary: no uncertainty declared and delta is 0",
@@ -104,7 +104,7 @@ def global_indices(scenario: Scenario, model: str = "compromise", *, method: str
         raise InputError(f"samples {samples} is too small", field="--samples",
                          allowed="4 or more (a power of 2 for Sobol)")
     spec = get(model)
-    p = spec.validate_params(params or {}).model_dump()
+    p = spec.params_for(scenario, params).model_dump()
     inputs = uncertain_inputs(scenario, widen=delta)
     names = [f"{scenario.actor_ids[u.actor]}:{u.kind}"
              + ("" if u.issue < 0 else f":{scenario.issue_ids[u.issue]}") for u in inputs]

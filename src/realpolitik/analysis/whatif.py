@@ -477,7 +477,8 @@ def _forecasts(scenario: Scenario, model: str, seed: int | None,
 
     m = get(model)
     rng = np.random.default_rng(seed)
-    return np.asarray(m.run(scenario, rng=rng, seed=seed, **(params or {})).forecast, float)
+    p = m.params_for(scenario, params).model_dump()
+    return np.asarray(m.run(scenario, rng=rng, seed=seed, **p).forecast, float)
 
 
 def compare(

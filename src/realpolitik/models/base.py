@@ -46,6 +46,13 @@ class Model:
     # Whether every issue is forecast on its own (True) or all issues jointly.
     per_issue: bool = True
 
+    def params_for(self, scenario: Scenario | None,
+                   params: Mapping[str, Any] | None = None) -> Params:
+        """The parameters a run on ``scenario`` uses: the scenario's own ``model_params``
+        for this model (e.g. read from a KTAB XML file), overridden by ``params``."""
+        own = scenario.model_params.get(self.name, {}) if scenario is not None else {}
+        return self.validate_params({**own, **(params or {})})
+
     def validate_params(self, raw: Mapping[str, Any]) -> Params:
         """Parameters from keyword arguments or CLI strings, with clear errors."""
         try:

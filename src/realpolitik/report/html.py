@@ -84,7 +84,9 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
     chosen = list(models) if models else names()
     results: dict[str, Result] = {}
     for m in chosen:
-        results[m] = get(m).run(sc, rng=np.random.default_rng(seed), seed=seed)
+        model = get(m)
+        results[m] = model.run(sc, rng=np.random.default_rng(seed), seed=seed,
+                               **model.params_for(sc).model_dump())
     out: list[str] = []
     title = escape(sc.title or sc.name)
     out.append(f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
