@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Literal, get_args, get_origin
 
 import pandas as pd
 import streamlit as st
@@ -19,7 +20,7 @@ import realpolitik as rp
 from realpolitik import scenarios as builtin
 from realpolitik.errors import InputError
 from realpolitik.io import dumps, readers
-from realpolitik.models import names
+from realpolitik.models import get, names
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_DRAWS = 20_000  # keeps a click well under a minute for every model
@@ -108,8 +109,54 @@ def edited(base: rp.Scenario) -> rp.Scenario:
     return rp.Scenario.model_validate(data)
 
 
+def _editable(f) -> bool:
+    return get_origin(f.annotation) is Literal or f.annotation in (bool, int, float)
+
+
+def parameter_widgets(base: rp.Scenario, models: list[str]) -> dict[str, dict]:
+    """A widget per model parameter (choices, switches, numbers), starting from the
+    scenario's own values; returns the values that differ from the models' defaults."""
+    chosen: dict[str, dict] = {}
+    with st.sidebar.expander("Model parameters"):
+        for m in models:
+            fields = get(m).params.model_fields
+            own = base.model_params.get(m, {})
+            shown = False
+            kept = {k: v for k, v in own.items() if k in fields and not _editable(fields[k])}
+            if kept:  # structured values from the file stay as they are
+                chosen[m] = dict(kept)
+            for name, f in fields.items():
+                value = own.get(name, f.default)
+                key = f"param:{base.name}:{m}:{name}"
+                label = f"{m}: {name}"
+                if get_origin(f.annotation) is Literal:
+                    options = list(get_args(f.annotation))
+                    new = st.selectbox(label, options, index=options.index(value), key=key,
+                                       help=f.description)
+                elif f.annotation is bool:
+                    new = st.checkbox(label, value=bool(value), key=key, help=f.description)
+                elif f.annotation in (int, float):
+                    new = st.number_input(label, value=f.annotation(value), key=key,
+                                          help=f.description,
+                                          step=1 if f.annotation is int else None)
+                else:  # structured values (e.g. SMP's ideal adjustment) come from files
+                    continue
+                shown = True
+                if new != f.default:
+                    chosen.setdefault(m, {})[name] = new
+            if not shown:
+                st.caption(f"{m}: no parameters")
+    return chosen
+
+
 try:
     working = edited(scenario)
+    params = parameter_widgets(scenario, chosen_models)
+    if params != {m: dict(v) for m, v in working.model_params.items() if m in chosen_models}:
+        data = working.model_dump()
+        data["model_params"] = {**{m: v for m, v in working.model_params.items()
+                                   if m not in chosen_models}, **params}
+        working = rp.Scenario.model_validate(data)
 except ValueError as exc:
     st.error(f"That change makes the scenario invalid: {exc}")
     working = scenario
@@ -125,7 +172,7 @@ if st.button("Run", type="primary") or "ran" in st.session_state:
     rows = {}
     for m in chosen_models:
         try:
-            result = rp.forecast(working, model=m)
+            result = rp.forecast(working, model=m)  # with the parameters chosen above
         except InputError as exc:
             st.warning(f"{m}: {exc}")
             continue
@@ -196,17 +243,24 @@ if working.name == "russia-japan" or scenario.name == "russia-japan":
     name = st.selectbox("What-if", builtin_overlays("russia-japan"))
     if st.button("Apply what-if"):
         overlay = load_overlay(name, "russia-japan")
-        table = compare(working, overlay, chosen_models or ["compromise"])
-        if overlay.claim is not None:
-            st.info(f"The article argues: {overlay.claim.summary}")
-        st.dataframe(table.drop(columns=["overlay"]).round(1), width="stretch")
+        try:
+            table = compare(working, overlay, chosen_models or ["compromise"])
+        except InputError as exc:
+            st.warning(f"What-if: {exc}")
+        else:
+            if overlay.claim is not None:
+                st.info(f"The article argues: {overlay.claim.summary}")
+            st.dataframe(table.drop(columns=["overlay"]).round(1), width="stretch")
 
 st.markdown("**Downloads**")
 d1, d2 = st.columns(2)
 if d1.button("Prepare the HTML report"):
     from realpolitik.report.html import build
 
-    st.session_state["report"] = build(working, models=chosen_models or None)
+    try:
+        st.session_state["report"] = build(working, models=chosen_models or None)
+    except InputError as exc:
+        d1.warning(f"Report: {exc}")
 if "report" in st.session_state:
     d1.download_button("Download report.html", st.session_state["report"],
                        file_name=f"{working.name}-report.html", mime="text/html")
