@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,13 @@ def test_console_entry_point_runs_as_a_process(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "realpolitik", "forecast", TINY, "-f", "csv"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0 and proc.stdout.startswith("model,issue")
+
+
+def test_forecast_progress_goes_to_stderr_only(capsys) -> None:
+    assert main(["forecast", "-m", "compromise", "-m", "bdm", "-f", "json"]) == 0
+    plain = capsys.readouterr()
+    assert plain.err == ""
+    assert main(["forecast", "-m", "compromise", "-m", "bdm", "-f", "json", "--progress"]) == 0
+    shown = capsys.readouterr()
+    assert shown.out == plain.out
+    assert re.fullmatch(r"compromise: \d+\.\d\d s\nbdm: \d+\.\d\d s\n", shown.err)

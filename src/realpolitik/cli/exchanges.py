@@ -47,7 +47,7 @@ def exchanges(
     return for movement on another, and what each gains."""
     sc = load_scenario(scenario)
     raw = {"rounds": str(rounds), **parse_params(param)}
-    (result,) = run_models(sc, ["exchange"], raw, seed)
+    (result,) = run_models(sc, ["exchange"], raw, seed, progress=None)
     chosen = [e for e in result.fields["exchanges"]
               if show_round == 0 or e["round"] == show_round]
     table = Table(title=f"{sc.title or sc.name} — predicted exchanges "

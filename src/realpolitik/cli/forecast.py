@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +16,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..models import Result, get, names
 from ..scenario import Scenario
-from .common import SCENARIO_HELP, app, emit, load_scenario, parse_params, render
+from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params, render
 
 
 class OutputFormat(StrEnum):
@@ -47,15 +49,26 @@ def params_for(models: list[str], raw: dict[str, str]) -> dict[str, dict[str, st
 
 
 def run_models(scenario: Scenario, models: list[str], raw_params: dict[str, str],
-               seed: int | None) -> list[Result]:
+               seed: int | None, progress: bool | None = False) -> list[Result]:
+    """Run each model (with the scenario's own parameters, overridden by ``--param``).
+    ``progress`` (None: when stderr is a terminal) shows which model is running and how
+    long each took, on stderr."""
     per_model = params_for(models, raw_params)
+    params = {name: get(name).params_for(scenario, per_model[name]).model_dump()
+              for name in models}  # every parameter checked before anything runs
+    show = sys.stderr.isatty() if progress is None else progress
+    err = console(stderr=True) if show else None
     results = []
-    for name in models:
+    for k, name in enumerate(models, start=1):
         model = get(name)
-        params = model.validate_params(
-            {**scenario.model_params.get(name, {}), **per_model[name]}).model_dump()
         rng = np.random.default_rng(seed)
-        results.append(model.run(scenario, rng=rng, seed=seed, **params))
+        start = time.perf_counter()
+        if err is None:
+            results.append(model.run(scenario, rng=rng, seed=seed, **params[name]))
+            continue
+        with err.status(f"{name} ({k} of {len(models)}) on {scenario.name}…"):
+            results.append(model.run(scenario, rng=rng, seed=seed, **params[name]))
+        err.print(f"{name}: {time.perf_counter() - start:.2f} s")
     return results
 
 
@@ -115,13 +128,17 @@ def forecast(
     input_format: Annotated[str | None, typer.Option(
         "--input-format", help="Force the input file's format (see `realpolitik formats`).")
     ] = None,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress",
+        help="Show each model's progress and time on stderr (default: when stderr is a "
+             "terminal).")] = None,
 ) -> None:
     """Forecast every issue of a scenario with one or more models."""
     chosen = list(dict.fromkeys(model)) if model else names()
     for name in chosen:
         get(name)
     sc = load_scenario(scenario, fmt=input_format, **parse_params(read_option))
-    results = run_models(sc, chosen, parse_params(param), seed)
+    results = run_models(sc, chosen, parse_params(param), seed, progress)
     if fmt is OutputFormat.json:
         text = render_json(results)
     elif fmt is OutputFormat.csv:
