@@ -104,24 +104,34 @@ def _outcome(k, c, slot, side_first, sa, pos, x, w, d, ol, uhead, pool_actor, po
 
 
 @njit(cache=True)
+def _groups(p, q, takes_part, left, members, cnt):
+    """The actors on issues p and q by side of the outcomes (§4.2), in actor order:
+    group g0 right/right, g1 left/right, g2 right/left, g3 left/left; ``cnt`` their sizes."""
+    cnt[:] = 0
+    for a in range(takes_part.shape[0]):
+        if takes_part[a, p] and takes_part[a, q]:
+            gi = int(left[a, p]) + 2 * int(left[a, q])
+            members[gi, cnt[gi]] = a
+            cnt[gi] += 1
+
+
+@njit(cache=True)
 def _round(x, s, w, d, ol, takes_part, left, issue_ok, p_random, uniforms):
     """One round; ``p_random`` > 0 randomises (§8) with three numbers of ``uniforms`` per valid
     computed candidate, in order. If they run out, the round stops early and reports it
     (the caller extends the stream and runs the round again)."""
     n_a, n_i = x.shape
     # --- count and create candidates in creation order (§4.2–4.3)
+    members = np.empty((4, n_a), np.int64)
+    cnt = np.zeros(4, np.int64)
     n_c = 0
     for p in range(n_i):
         if not issue_ok[p]:
             continue
         for q in range(p + 1, n_i):
-            if not issue_ok[q]:
-                continue
-            g = np.zeros(4, np.int64)
-            for a in range(n_a):
-                if takes_part[a, p] and takes_part[a, q]:
-                    g[int(left[a, p]) + 2 * int(left[a, q])] += 1
-            n_c += g[0] * g[3] + g[1] * g[2]
+            if issue_ok[q]:
+                _groups(p, q, takes_part, left, members, cnt)
+                n_c += cnt[0] * cnt[3] + cnt[1] * cnt[2]
     actor = np.empty((n_c, 2), np.int64)
     sup = np.empty((n_c, 2), np.int64)
     dem = np.empty((n_c, 2), np.int64)
@@ -148,7 +158,6 @@ def _round(x, s, w, d, ol, takes_part, left, issue_ok, p_random, uniforms):
     upos = np.zeros(1, np.int64)  # next uniform; -1 once they ran out
     rand = (p_random, uniforms, upos, eu, eu_max)
 
-    members = np.empty((4, n_a), np.int64)
     c = 0
     for p in range(n_i):
         if not issue_ok[p]:
@@ -156,12 +165,7 @@ def _round(x, s, w, d, ol, takes_part, left, issue_ok, p_random, uniforms):
         for q in range(p + 1, n_i):
             if not issue_ok[q]:
                 continue
-            cnt = np.zeros(4, np.int64)
-            for a in range(n_a):
-                if takes_part[a, p] and takes_part[a, q]:
-                    gi = int(left[a, p]) + 2 * int(left[a, q])
-                    members[gi, cnt[gi]] = a
-                    cnt[gi] += 1
+            _groups(p, q, takes_part, left, members, cnt)
             for gu, gv in ((0, 3), (1, 2)):
                 for iu in range(cnt[gu]):
                     u = members[gu, iu]
