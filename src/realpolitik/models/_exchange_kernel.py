@@ -13,6 +13,10 @@ kept as a running sum and two "all positive" / "all negative" flags.
 The update map U of a candidate (§5.4 ``record``) holds entries for its two issues only;
 they live in a shared pool as linked lists, in insertion order (the order matters for the
 sums in ``_outcome``).
+
+The arrays threaded through the functions: actor, sup, dem ``[C, 2]`` int; xs, x0, xd,
+move, y ``[C, 2]``; the history as hsum, hlen, hpos, hneg, has_last ``[C, 2]``; gain,
+valid ``[C]``; uhead/utail ``[C, 2]`` (-1 = empty) into pool_actor, pool_pos, pool_next.
 """
 
 from __future__ import annotations
@@ -38,12 +42,6 @@ def _ok(m: float, xs: float, hsum: float, hlen: int, hpos: bool, hneg: bool) -> 
     if hsum + m > 100 + EPS:
         return False
     return (hpos and m > 0) or (hneg and m < 0)
-
-
-class _State:  # documentation only: the arrays threaded through the kernel
-    """actor, sup, dem [C, 2] int; xs, x0, xd, move, y [C, 2] float; history: hsum [C, 2],
-    hlen [C, 2], hpos/hneg/has_last [C, 2] bool; gain [C]; valid [C]; uhead/utail [C, 2]
-    (-1 = empty) into the pool arrays pool_actor, pool_pos, pool_next."""
 
 
 @njit(cache=True)
