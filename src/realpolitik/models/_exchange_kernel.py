@@ -56,9 +56,28 @@ def _append(c, j, m, move, hsum, hlen, hpos, hneg, has_last):
     has_last[c, j] = True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _side_ok(c, j, move, xs, hsum, hlen, hpos, hneg):
     return _ok(move[c, j], xs[c, j], hsum[c, j], hlen[c, j], hpos[c, j], hneg[c, j])
+
+
+@njit(cache=True, inline="always")
+def _both_ok(c, move, xs, hsum, hlen, hpos, hneg):
+    return (_side_ok(c, 0, move, xs, hsum, hlen, hpos, hneg)
+            and _side_ok(c, 1, move, xs, hsum, hlen, hpos, hneg))
+
+
+@njit(cache=True, inline="always")
+def _set_moves(c, m_a, m_b, xs, xd, move, y, hsum, hlen, hpos, hneg, has_last):
+    """Each actor moves towards its partner (§4.4 step 5); record the planned moves."""
+    if xs[c, 0] > xd[c, 1]:
+        m_a = -m_a
+    if xs[c, 1] > xd[c, 0]:
+        m_b = -m_b
+    _append(c, 0, m_a, move, hsum, hlen, hpos, hneg, has_last)
+    _append(c, 1, m_b, move, hsum, hlen, hpos, hneg, has_last)
+    y[c, 0] = xs[c, 0] + m_a
+    y[c, 1] = xs[c, 1] + m_b
 
 
 @njit(cache=True)
@@ -400,17 +419,9 @@ def _compute(c, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, has_la
         dop = doq / r
         m_a = full_a
         m_b = dop * d_p / w_bp
-    if xs[c, 0] > xd[c, 1]:
-        m_a = -m_a
-    if xs[c, 1] > xd[c, 0]:
-        m_b = -m_b
-    _append(c, 0, m_a, move, hsum, hlen, hpos, hneg, has_last)
-    _append(c, 1, m_b, move, hsum, hlen, hpos, hneg, has_last)
-    y[c, 0] = xs[c, 0] + m_a
-    y[c, 1] = xs[c, 1] + m_b
+    _set_moves(c, m_a, m_b, xs, xd, move, y, hsum, hlen, hpos, hneg, has_last)
     gain[c] = abs(s[ia, q] * doq - s[ia, p] * dop)
-    ok = (_side_ok(c, 0, move, xs, hsum, hlen, hpos, hneg)
-          and _side_ok(c, 1, move, xs, hsum, hlen, hpos, hneg))
+    ok = _both_ok(c, move, xs, hsum, hlen, hpos, hneg)
     if gain[c] < 1e-10:
         ok = False
     valid[c] = ok
@@ -419,8 +430,7 @@ def _compute(c, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, has_la
     for j in range(2):
         _clamp(c, j, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, gain,
                valid, x, s, w, d, ol, uhead, pool_actor, pool_pos, pool_next)
-    valid[c] = (_side_ok(c, 0, move, xs, hsum, hlen, hpos, hneg)
-                and _side_ok(c, 1, move, xs, hsum, hlen, hpos, hneg))
+    valid[c] = _both_ok(c, move, xs, hsum, hlen, hpos, hneg)
     p, uniforms, upos, eu, eu_max = rand
     if valid[c] and p > 0:
         k0 = upos[0]
@@ -441,17 +451,11 @@ def _clamp(c, j, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, gain,
     k, k2 = sup[c, j], dem[c, j]
     z = xd[c, t]
     sa, ta = actor[c, j], actor[c, t]
-    o0 = _outcome(k, c, j, False, sa, xs[c, j], x, w, d, ol, uhead, pool_actor, pool_pos,
-                  pool_next)
-    o1 = _outcome(k, c, j, False, sa, y[c, j], x, w, d, ol, uhead, pool_actor, pool_pos,
-                  pool_next)
-    d0 = z - o0
-    d1 = z - o1
-    if abs(d0) <= EPS or abs(d1) <= EPS or (d0 > 0) == (d1 > 0):
+    if not _passes(c, j, y[c, j], z, actor, sup, xs, x, w, d, ol, uhead, pool_actor,
+                   pool_pos, pool_next):
         return
-    o_tilde = _outcome(k, c, j, True, sa, xs[c, j], x, w, d, ol, uhead, pool_actor,
-                       pool_pos, pool_next)
-    do_k = abs(z - o_tilde)
+    do_k = _shift_to(c, j, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_pos,
+                     pool_next)
     m_s = do_k * d[k] / w[sa, k]
     do_k2 = do_k * (s[sa, k] + s[ta, k]) / (s[sa, k2] + s[ta, k2])
     m_t = do_k2 * d[k2] / w[ta, k2]
@@ -468,7 +472,7 @@ def _clamp(c, j, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, gain,
                 and _side_ok(c, j, move, xs, hsum, hlen, hpos, hneg))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _passes(c, j, yj, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_pos,
             pool_next):
     """Would moving side j from xs to yj push the outcome of its supply issue past z?"""
@@ -482,7 +486,7 @@ def _passes(c, j, yj, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_po
     return not (abs(d0) <= EPS or abs(d1) <= EPS or (d0 > 0) == (d1 > 0))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _shift_to(c, j, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_pos, pool_next):
     return abs(z - _outcome(sup[c, j], c, j, True, actor[c, j], xs[c, j], x, w, d, ol, uhead,
                             pool_actor, pool_pos, pool_next))
@@ -546,21 +550,13 @@ def _randomise(c, u, v, zz, p, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpo
     has_last[c, 0] = False  # the equal-gain moves are replaced
     has_last[c, 1] = False
     m_a, m_b = (m_r, m_t) if rj == 0 else (m_t, m_r)
-    if xs[c, 0] > xd[c, 1]:
-        m_a = -m_a
-    if xs[c, 1] > xd[c, 0]:
-        m_b = -m_b
-    _append(c, 0, m_a, move, hsum, hlen, hpos, hneg, has_last)
-    _append(c, 1, m_b, move, hsum, hlen, hpos, hneg, has_last)
-    y[c, 0] = xs[c, 0] + m_a
-    y[c, 1] = xs[c, 1] + m_b
+    _set_moves(c, m_a, m_b, xs, xd, move, y, hsum, hlen, hpos, hneg, has_last)
     if m_r <= 0:
         move[c, rj] = 0.0
         y[c, rj] = xs[c, rj]
     eu[c, rj] = s_dem * do_dem - s_sup * do_sup
     eu[c, tj] = s[ta, k] * do_sup - s[ta, k2] * do_dem
-    valid[c] = (_side_ok(c, 0, move, xs, hsum, hlen, hpos, hneg)
-                and _side_ok(c, 1, move, xs, hsum, hlen, hpos, hneg))
+    valid[c] = _both_ok(c, move, xs, hsum, hlen, hpos, hneg)
 
 
 @njit(cache=True)
