@@ -82,8 +82,7 @@ def _solve(x: np.ndarray, w: np.ndarray, lo: np.ndarray, hi: np.ndarray, sq: np.
         a = np.where(rising, mid, a)
         b = np.where(rising, b, mid)
     solution = 0.5 * (a + b)
-    fallback = np.where(np.isnan(sq), np.nan, sq)
-    out = np.where(agree, solution, np.broadcast_to(fallback, solution.shape))
+    out = np.where(agree, solution, sq)  # no agreement: the disagreement point
     out = np.where(take.any(axis=1), out, np.nan)
     return out, agree
 
