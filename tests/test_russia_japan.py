@@ -48,6 +48,8 @@ def all_evidence(sc: rp.Scenario):
     for st in sc.stances:
         for ev in st.evidence:
             yield f"stances/{st.actor}/{st.issue}", ev
+    if sc.agreement is not None:
+        yield from sc.agreement.all_evidence()
 
 
 def test_structure(rj) -> None:

@@ -94,7 +94,7 @@ BAD = [
     ("name: x\nclaim: {source: hand, summary: s, quote: q, outcomes: {land: 150}}\n"
      "changes:\n  - {remove_actor: b, evidence: [{source: hand, quote: q}]}\n",
      ["claim.outcomes.land", "outside the scale"], None),
-    ("name: x\nchanges: []\n", ["changes", "at least 1 item"], 2),
+    ("name: x\nchanges: []\n", ["changes", "the overlay changes nothing"], 2),
     ("name: x\nname: y\nchanges: []\n", ["duplicate key 'name'"], 2),
     ("name: [x\n", ["malformed YAML"], None),
     ("- just a list\n", ["not a mapping"], 1),

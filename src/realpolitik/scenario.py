@@ -150,6 +150,92 @@ class Stance(_Strict):
     note: str | None = None
 
 
+class Bound(_Strict):
+    """A region of one issue: ``min`` and/or ``max`` on its scale (both inclusive)."""
+
+    issue: Id
+    min: FiniteFloat | None = None
+    max: FiniteFloat | None = None
+
+
+class RedLine(_Strict):
+    """A hard bound an actor will not accept in a deal: the package must keep ``min`` ≤ x ≤
+    ``max`` on ``issue`` (where ``when`` holds, if given: elsewhere the bound does not apply).
+    """
+
+    actor: Id
+    issue: Id
+    min: FiniteFloat | None = None
+    max: FiniteFloat | None = None
+    when: Bound | None = None
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+
+
+class Party(_Strict):
+    """A side that must ratify a deal: its negotiator and each of its ``vetoes`` must accept,
+    and the accepting members must hold at least ``quota`` of the members' capability.
+    Members are the actors of ``group``, or those listed in ``members``; with neither, the
+    negotiator and the vetoes."""
+
+    id: Id
+    negotiator: Id
+    vetoes: tuple[Id, ...] = ()
+    group: str | None = None
+    members: tuple[Id, ...] | None = None
+    quota: FiniteFloat = 0.0
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+
+
+class OutsideVeto(_Strict):
+    """An actor outside the parties whose acceptance a deal needs, judging only ``issues``
+    of the package (default: all of it)."""
+
+    actor: Id
+    issues: tuple[Id, ...] | None = None
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+
+
+class Agreement(_Strict):
+    """Whether a deal is struck: the package of issues one deal settles, the parties that must
+    ratify it, outside veto players and red lines (see ``docs/model-agreement.md``)."""
+
+    package: tuple[Id, ...] = Field(min_length=1)
+    utility: Literal["quadratic", "linear"] = "quadratic"
+    cost: FiniteFloat = Field(0.0, ge=0)
+    parties: tuple[Party, ...] = Field(min_length=1)
+    vetoes: tuple[OutsideVeto, ...] = ()
+    red_lines: tuple[RedLine, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+
+    def all_evidence(self) -> Iterator[tuple[str, Evidence]]:
+        """Every piece of evidence in the section with the field path it stands at."""
+        groups: tuple[tuple[str, tuple[Any, ...]], ...] = (
+            ("parties", self.parties), ("vetoes", self.vetoes), ("red_lines", self.red_lines))
+        for e, ev in enumerate(self.evidence):
+            yield f"agreement.evidence[{e}]", ev
+        for name, items in groups:
+            for k, item in enumerate(items):
+                for e, ev in enumerate(item.evidence):
+                    yield f"agreement.{name}[{k}].evidence[{e}]", ev
+
+    def members(self, party: Party, actors: tuple[Actor, ...]) -> tuple[str, ...]:
+        """The member ids of ``party`` in actor order."""
+        if party.members is not None:
+            return party.members
+        if party.group is not None:
+            return tuple(a.id for a in actors if a.group == party.group)
+        return tuple(dict.fromkeys((party.negotiator, *party.vetoes)))
+
+
+# The agreement model searches every package issue jointly; past four its search is neither
+# fast nor checked.
+MAX_PACKAGE = 4
+
+
 @dataclass(frozen=True)
 class Batch:
     """A scenario's numbers with a leading batch axis, as the model kernels take them.
@@ -204,6 +290,7 @@ class Scenario(_Strict):
     # Default parameters per model that a file carries (e.g. KTAB XML ModelParameters);
     # parameters given on the command line or to forecast() take precedence.
     model_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    agreement: Agreement | None = None
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:
@@ -305,6 +392,8 @@ class Scenario(_Strict):
                                f"{flo:g} to {fhi:g}")
             yield from check_evidence(("stances", k), st.evidence)
             weight[st.issue] = weight.get(st.issue, 0.0) + actors[st.actor].capability * st.salience
+        if self.agreement is not None:
+            yield from self._agreement_problems(actors, issues, check_evidence)
         for k, issue in enumerate(self.issues):
             if issue.id not in weight:
                 yield (("issues", k), f"no actor takes a stance on issue '{issue.id}'",
@@ -313,6 +402,103 @@ class Scenario(_Strict):
                 yield (("issues", k),
                        f"every actor on issue '{issue.id}' has capability 0 or salience 0",
                        "at least one actor with capability > 0 and salience > 0")
+
+    def _agreement_problems(self, actors: dict[str, Actor], issues: dict[str, Issue],
+                            check_evidence: Any) -> Iterator[tuple[tuple, str, str | None]]:
+        ag = self.agreement
+        assert ag is not None
+        root = ("agreement",)
+        actor_list = f"an actor id: {_listing(list(actors))}"
+        groups = sorted({a.group for a in self.actors if a.group})
+        yield from check_evidence(root, ag.evidence)
+
+        def unknown_actor(loc: tuple, actor: str) -> Iterator:
+            if actor not in actors:
+                yield (*root, *loc), f"unknown actor '{actor}'", actor_list
+
+        package = list(ag.package)
+        if len(package) > MAX_PACKAGE:
+            yield ((*root, "package"), f"{len(package)} package issues",
+                   f"at most {MAX_PACKAGE} issues in one package")
+        for k, iid in enumerate(package):
+            if iid not in issues:
+                yield ((*root, "package", k), f"unknown issue '{iid}'",
+                       f"an issue id: {_listing(list(issues))}")
+            elif issues[iid].status_quo is None:
+                yield ((*root, "package", k),
+                       f"package issue '{iid}' has no status quo (the no-deal point)",
+                       "give the issue a status_quo, or leave it out of the package")
+            if package.index(iid) != k:
+                yield ((*root, "package", k), f"issue '{iid}' is listed twice",
+                       "each issue once")
+
+        def in_package(loc: tuple, iid: str) -> Iterator:
+            if iid not in package:
+                yield ((*root, *loc), f"issue '{iid}' is not in the package",
+                       f"a package issue: {', '.join(package)}")
+
+        seen: dict[str, int] = {}
+        for k, party in enumerate(ag.parties):
+            loc = ("parties", k)
+            if party.id in seen:
+                yield ((*root, *loc, "id"),
+                       f"duplicate party id '{party.id}' (first used at parties[{seen[party.id]}])",
+                       "unique ids")
+            seen.setdefault(party.id, k)
+            yield from unknown_actor((*loc, "negotiator"), party.negotiator)
+            for v, actor in enumerate(party.vetoes):
+                yield from unknown_actor((*loc, "vetoes", v), actor)
+            if party.group is not None and party.members is not None:
+                yield ((*root, *loc), "both 'group' and 'members' are given",
+                       "one of them: a group's actors, or a list of members")
+            if party.group is not None and party.group not in groups:
+                yield ((*root, *loc, "group"), f"unknown group '{party.group}'",
+                       f"a group of the actors: {_listing(groups)}")
+            for m, actor in enumerate(party.members or ()):
+                yield from unknown_actor((*loc, "members", m), actor)
+            if not 0 <= party.quota <= 1:
+                yield ((*root, *loc, "quota"), f"quota {party.quota:g} is out of range",
+                       "a share of the members' capability from 0 to 1")
+            members = ag.members(party, self.actors)
+            for field, actor in (("negotiator", party.negotiator),
+                                 *(("vetoes", v) for v in party.vetoes)):
+                if actor in actors and actor not in members:
+                    yield ((*root, *loc, field),
+                           f"'{actor}' is not a member of party '{party.id}'",
+                           f"a member: {_listing(list(members))}")
+            yield from check_evidence((*root, *loc), party.evidence)
+        for k, veto in enumerate(ag.vetoes):
+            loc = ("vetoes", k)
+            yield from unknown_actor((*loc, "actor"), veto.actor)
+            for i, iid in enumerate(veto.issues or ()):
+                yield from in_package((*loc, "issues", i), iid)
+            yield from check_evidence((*root, *loc), veto.evidence)
+
+        def bound_problems(loc: tuple, iid: str, lo: float | None, hi: float | None,
+                           what: str) -> Iterator:
+            if lo is None and hi is None:
+                yield ((*root, *loc), f"the {what} gives neither min nor max", "min and/or max")
+            if iid not in issues:
+                return
+            scale = issues[iid].scale
+            for name, value in (("min", lo), ("max", hi)):
+                if value is not None and not scale.min <= value <= scale.max:
+                    yield ((*root, *loc, name),
+                           f"{name} {value:g} lies off the scale of issue '{iid}'",
+                           f"{scale.min:g} to {scale.max:g}")
+            if lo is not None and hi is not None and lo > hi:
+                yield ((*root, *loc), f"min {lo:g} exceeds max {hi:g}", "min ≤ max")
+
+        for k, line in enumerate(ag.red_lines):
+            loc = ("red_lines", k)
+            yield from unknown_actor((*loc, "actor"), line.actor)
+            yield from in_package((*loc, "issue"), line.issue)
+            yield from bound_problems(loc, line.issue, line.min, line.max, "red line")
+            if line.when is not None:
+                yield from in_package((*loc, "when", "issue"), line.when.issue)
+                yield from bound_problems((*loc, "when"), line.when.issue, line.when.min,
+                                          line.when.max, "'when' condition")
+            yield from check_evidence((*root, *loc), line.evidence)
 
     # --- labels and arrays -------------------------------------------------------------
 

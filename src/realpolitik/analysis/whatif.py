@@ -38,13 +38,16 @@ from pydantic import (
     PrivateAttr,
     Tag,
     ValidationError,
+    model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from ..errors import InputError, read_text
 from ..io.native import load_yaml
 from ..io.validate import _model_in, _translate, field_path
 from ..scenario import (
     Actor,
+    Agreement,
     Distribution,
     Evidence,
     FiniteFloat,
@@ -167,8 +170,19 @@ class Overlay(_Strict):
     as_of: dt.date | None = None
     sources: dict[Id, Source] = Field(default_factory=dict)
     claim: Claim | None = None
-    changes: tuple[Change, ...] = Field(min_length=1)
+    changes: tuple[Change, ...] = ()
+    # Replaces the scenario's whole agreement section (parties, vetoes, red lines, package).
+    agreement: Agreement | None = None
     notes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Overlay:
+        if not self.changes and self.agreement is None:
+            raise PydanticCustomError(
+                "scenario", "{problem}",
+                {"problem": "the overlay changes nothing", "loc": ("changes",),
+                 "allowed": "at least one change, or an agreement section"})
+        return self
 
     # Where the overlay came from and the line of each change, for errors found by apply().
     _source: str | None = PrivateAttr(default=None)
@@ -189,6 +203,8 @@ class Overlay(_Strict):
             else:
                 for e, ev in enumerate(change.evidence):
                     yield f"changes[{k}].evidence[{e}]", ev
+        if self.agreement is not None:
+            yield from self.agreement.all_evidence()
 
 
 # --- reading --------------------------------------------------------------------------
@@ -339,7 +355,7 @@ def apply(scenario: Scenario, overlay: Overlay) -> Scenario:
 
     for path, ev in overlay.evidence():
         if ev.source not in sources:
-            k = int(path.split("]")[0].split("[")[1])
+            k = int(path.split("]")[0].split("[")[1]) if path.startswith("changes") else None
             raise _fail(overlay, k, f"unknown source '{ev.source}'",
                         allowed="a source of the scenario or of the overlay: "
                         + ", ".join(sorted(sources)), field=path + ".source")
@@ -454,6 +470,8 @@ def apply(scenario: Scenario, overlay: Overlay) -> Scenario:
             actors[:] = [a for a in actors if a["id"] != change.remove_actor]
             stances[:] = [s for s in stances if s["actor"] != change.remove_actor]
 
+    if overlay.agreement is not None:
+        data["agreement"] = overlay.agreement.model_dump()
     data["name"] = f"{scenario.name}.{overlay.name}"
     if overlay.title:
         data["title"] = f"{scenario.title or scenario.name} — {overlay.title}"
