@@ -64,12 +64,8 @@ class InputError(ValueError):
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 
 
-def read_text(path: str | Path, *, max_bytes: int | None = None,
-              fallback_encodings: tuple[str, ...] = ()) -> str:
-    """Read a UTF-8 text file, refusing binaries, bad encodings and oversized files.
-
-    ``fallback_encodings`` are tried in turn when the bytes are not UTF-8 (some tools write
-    cp1252)."""
+def read_bytes(path: str | Path, *, max_bytes: int | None = None) -> bytes:
+    """A file's bytes, refusing missing files, directories and oversized files."""
     max_bytes = MAX_INPUT_BYTES if max_bytes is None else max_bytes
     p = Path(path)
     if not p.exists():
@@ -83,7 +79,17 @@ def read_text(path: str | Path, *, max_bytes: int | None = None,
             source=p,
             allowed=f"at most {max_bytes:,} bytes",
         )
-    data = p.read_bytes()
+    return p.read_bytes()
+
+
+def read_text(path: str | Path, *, max_bytes: int | None = None,
+              fallback_encodings: tuple[str, ...] = ()) -> str:
+    """Read a UTF-8 text file, refusing binaries, bad encodings and oversized files.
+
+    ``fallback_encodings`` are tried in turn when the bytes are not UTF-8 (some tools write
+    cp1252)."""
+    p = Path(path)
+    data = read_bytes(p, max_bytes=max_bytes)
     if b"\x00" in data[:8192]:
         raise InputError("not a text file (binary content)", source=p, allowed="UTF-8 text")
     try:

@@ -18,6 +18,7 @@ from . import inspect as _inspect  # noqa: F401
 from . import report as _report  # noqa: F401
 from . import simulate as _simulate  # noqa: F401
 from . import whatif as _whatif  # noqa: F401
+from . import workflow as _workflow  # noqa: F401
 from .common import app
 
 __all__ = ["app", "main"]

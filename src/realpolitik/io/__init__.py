@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import InputError, read_text
+from ..errors import InputError, read_bytes, read_text
 from ..scenario import Scenario
 from .registry import Reader, Writer, reader_named, readers, suffix_of, writers
 
@@ -20,10 +20,16 @@ def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scen
         if reader is None:
             raise InputError(f"unknown input format '{fmt}'", source=path,
                              allowed=", ".join(r.name for r in readers()))
-        return reader.read(read_text(path, fallback_encodings=reader.encodings), path,
-                           **options)
+        data = read_bytes(path) if reader.binary else \
+            read_text(path, fallback_encodings=reader.encodings)
+        return reader.read(data, path, **options)
     suffix = suffix_of(path)
     candidates = [r for r in readers() if suffix in r.suffixes]
+    if candidates and all(r.binary for r in candidates):
+        data = read_bytes(path)
+        for reader in candidates:
+            if reader.sniff(data) or len(candidates) == 1:
+                return reader.read(data, path, **options)
     encodings = tuple(dict.fromkeys(e for r in candidates for e in r.encodings))
     text = read_text(path, fallback_encodings=encodings)
     if not candidates:
@@ -62,7 +68,7 @@ def _umask() -> int:
     return current
 
 
-def dumps(scenario: Scenario, path: str | Path, *, fmt: str | None = None) -> str:
+def dumps(scenario: Scenario, path: str | Path, *, fmt: str | None = None) -> str | bytes:
     """The text of ``scenario`` in the format named by ``fmt`` or by ``path``'s suffix."""
     suffix = suffix_of(path)
     for writer in writers():

@@ -36,6 +36,8 @@ class Reader:
     encodings: tuple[str, ...] = ()
     # keyword options that parse() accepts (anything else is an error, not ignored)
     options: tuple[str, ...] = ()
+    # sniff and parse take the file's bytes instead of its text (spreadsheets)
+    binary: bool = False
 
     def read(self, text: str, source, **options: object) -> Scenario:
         from ..errors import InputError
@@ -50,12 +52,12 @@ class Reader:
 
 @dataclass(frozen=True)
 class Writer:
-    """A scenario file format that can be written: ``dump(scenario) -> text``."""
+    """A scenario file format that can be written: ``dump(scenario) -> text`` (or bytes)."""
 
     name: str
     description: str
     suffixes: tuple[str, ...]
-    dump: Callable[[Scenario], str]
+    dump: Callable[[Scenario], str | bytes]
 
 
 @cache
