@@ -47,6 +47,14 @@ def test_xlsx_round_trip_keeps_uncertainty_evidence_and_nested_sections(tmp_path
     assert rp.load(path) == rich
 
 
+def test_xlsx_round_trip_keeps_the_agreement_section(tmp_path):
+    sc = rp.load(FIXTURES / "agreement" / "deal.yaml")
+    assert sc.agreement is not None
+    path = tmp_path / "deal.xlsx"
+    path.write_bytes(xlsx.dump(sc))
+    assert rp.load(path) == sc
+
+
 def test_xlsx_bytes_are_deterministic():
     sc = scenarios.load(scenarios.DEFAULT)
     assert xlsx.dump(sc) == xlsx.dump(sc)
