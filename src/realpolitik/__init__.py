@@ -13,17 +13,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+# The subpackage (light) before the function `models()` below replaces the attribute, so
+# that a later `import realpolitik.models.x` finds it loaded and cannot rebind the name.
+from . import models as _models  # noqa: F401
 from .errors import InputError
-from .models import Result
-from .scenario import Batch, Scenario
+
+if TYPE_CHECKING:
+    from .models import Result
+    from .scenario import Batch, Scenario
 
 __all__ = ["Batch", "InputError", "Result", "Scenario", "apply_whatif", "backtest", "forecast",
            "load", "models", "save", "sensitivity", "simulate", "timeline", "whatif"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use, so that `import realpolitik` (and the command line's start)
+    # does not pay for pydantic and NumPy before a command needs them.
+    if name in ("Batch", "Scenario"):
+        from . import scenario
+
+        return getattr(scenario, name)
+    if name == "Result":
+        from .models.base import Result
+
+        return Result
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load(name_or_path: str | Path, *, fmt: str | None = None, **options: object) -> Scenario:
@@ -51,7 +68,10 @@ def save(scenario: Scenario, path: str | Path, *, fmt: str | None = None) -> Non
 def forecast(scenario: Scenario | str | Path, model: str = "compromise", *,
              seed: int | None = None, **params: object) -> Result:
     """Run one model on a scenario (a Scenario, a built-in name or a file path)."""
+    import numpy as np
+
     from .models import get
+    from .scenario import Scenario
 
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
@@ -61,6 +81,8 @@ def forecast(scenario: Scenario | str | Path, model: str = "compromise", *,
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:
+    from .scenario import Scenario
+
     return scenario if isinstance(scenario, Scenario) else load(scenario)
 
 

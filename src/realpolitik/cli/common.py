@@ -1,15 +1,24 @@
-"""Shared pieces of the command line: the app, scenario loading, parameters, output."""
+"""Shared pieces of the command line: the app, scenario loading, parameters, output.
+
+Command modules import only typer and this package at the top; everything a command needs
+(NumPy, pydantic, pandas, the models, rich tables) is imported inside the command, so
+``realpolitik --help`` and each command load only what they use (a test checks).
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from ..errors import InputError
-from ..scenario import Scenario
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..scenario import Scenario
 
 app = typer.Typer(
     name="realpolitik",
@@ -28,6 +37,8 @@ SCENARIO_HELP = (
 
 
 def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
     return Console(stderr=stderr, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 
 

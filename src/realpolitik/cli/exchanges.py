@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from ..scenario import Scenario
 from .common import SCENARIO_HELP, app, emit, load_scenario, parse_params, render
 from .forecast import run_models
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 
 def _anchor_hint(sc: Scenario, issue_id: str, value: float) -> str:
@@ -45,6 +46,8 @@ def exchanges(
 ) -> None:
     """List the trades the exchange model predicts: who gives ground on which issue in
     return for movement on another, and what each gains."""
+    from rich.table import Table
+
     sc = load_scenario(scenario)
     raw = {"rounds": str(rounds), **parse_params(param)}
     (result,) = run_models(sc, ["exchange"], raw, seed, progress=None)

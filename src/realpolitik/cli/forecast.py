@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from rich.table import Table
 
 from ..errors import InputError
-from ..models import Result, get, names
-from ..scenario import Scenario
+from ..models import get, names
 from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params, render
+
+if TYPE_CHECKING:
+    from ..models import Result
+    from ..scenario import Scenario
 
 
 class OutputFormat(StrEnum):
@@ -53,6 +55,8 @@ def run_models(scenario: Scenario, models: list[str], raw_params: dict[str, str]
     """Run each model (with the scenario's own parameters, overridden by ``--param``).
     ``progress`` (None: when stderr is a terminal) shows which model is running and how
     long each took, on stderr."""
+    import numpy as np
+
     per_model = params_for(models, raw_params)
     params = {name: get(name).params_for(scenario, per_model[name]).model_dump()
               for name in models}  # every parameter checked before anything runs
@@ -73,10 +77,12 @@ def run_models(scenario: Scenario, models: list[str], raw_params: dict[str, str]
 
 
 def _fmt(value: float) -> str:
-    return "—" if not np.isfinite(value) else f"{value:.1f}"
+    return "—" if not math.isfinite(value) else f"{value:.1f}"
 
 
 def render_table(scenario: Scenario, results: list[Result]) -> str:
+    from rich.table import Table
+
     table = Table(title=f"{scenario.title or scenario.name} — forecasts"
                   + (f" (as of {scenario.as_of})" if scenario.as_of else ""))
     table.add_column("issue", style="bold")
@@ -98,7 +104,7 @@ def render_csv(scenario: Scenario, results: list[Result]) -> str:
             value = float(r.forecast[i])
             anchor = scenario.nearest_anchor(issue, value)
             label = "" if anchor is None else anchor.label.replace('"', '""')
-            shown = repr(value) if np.isfinite(value) else ""
+            shown = repr(value) if math.isfinite(value) else ""
             lines.append(f'{r.model},{issue},{shown},{int(r.rounds[i])},"{label}"')
     return "\n".join(lines) + "\n"
 

@@ -4,15 +4,16 @@ formats."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from .. import scenarios as builtin
 from ..models import registry
-from ..scenario import Scenario
 from .common import SCENARIO_HELP, app, emit, load_scenario, render
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 
 def _print(*renderables: object) -> None:
@@ -22,6 +23,8 @@ def _print(*renderables: object) -> None:
 @app.command()
 def scenarios() -> None:
     """List the built-in scenarios."""
+    from rich.table import Table
+
     table = Table(title="built-in scenarios")
     for col in ("name", "title", "as of", "actors", "issues"):
         table.add_column(col)
@@ -35,6 +38,8 @@ def scenarios() -> None:
 @app.command()
 def models() -> None:
     """List the registered models and their parameters."""
+    from rich.table import Table
+
     table = Table(title="models")
     for col in ("name", "what it does", "parameters (default)"):
         table.add_column(col)
@@ -47,6 +52,8 @@ def models() -> None:
 @app.command()
 def formats() -> None:
     """List the scenario file formats that can be read and written."""
+    from rich.table import Table
+
     from ..io import readers, writers
 
     table = Table(title="formats")
@@ -65,6 +72,8 @@ def formats() -> None:
 
 
 def _show(sc: Scenario) -> None:
+    from rich.table import Table
+
     actors = Table(title=f"{sc.title or sc.name}: actors")
     for col in ("id", "name", "group", "capability"):
         actors.add_column(col)
@@ -115,6 +124,8 @@ def evidence(
     issue: Annotated[str | None, typer.Option(help="Only this issue.")] = None,
 ) -> None:
     """Every number of a scenario with its evidence: quote, kind and source."""
+    from rich.table import Table
+
     sc = load_scenario(scenario)
     if actor is not None:
         sc.actor_index(actor)
@@ -149,4 +160,6 @@ def evidence(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the native scenario format."""
+    from ..scenario import Scenario
+
     emit(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False), None)

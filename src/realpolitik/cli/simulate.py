@@ -5,25 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
-from ..analysis.montecarlo import BLOCK, MonteCarloResult
-from ..analysis.montecarlo import simulate as run_simulation
-from ..analysis.sensitivity import global_indices, tornado
 from ..models import get
 from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params, render
 from .forecast import OutputFormat
+
+if TYPE_CHECKING:
+    from ..analysis.montecarlo import MonteCarloResult
+
+# analysis.montecarlo.BLOCK (a test checks), not imported: it loads NumPy and the models
+BLOCK = 1024
 
 
 def _progress_bar(show: bool | None):
@@ -32,6 +26,15 @@ def _progress_bar(show: bool | None):
         show = sys.stderr.isatty()
     if not show:
         return None, None
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     bar = Progress(
         TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
         TextColumn("{task.fields[rate]} draws/s"), TimeRemainingColumn(),
@@ -41,6 +44,8 @@ def _progress_bar(show: bool | None):
 
 
 def render_simulation(result: MonteCarloResult) -> str:
+    from rich.table import Table
+
     sc = result.scenario
     title = (f"{sc.title or sc.name} — {result.model}, {result.draws:,} draws"
              + (f" of {result.draws_requested:,} (PARTIAL)" if result.partial else "")
@@ -85,6 +90,8 @@ def simulate(
     ] = None,
 ) -> None:
     """Monte Carlo: the forecast's distribution under the scenario's uncertainty."""
+    from ..analysis.montecarlo import simulate as run_simulation
+
     get(model)
     sc = load_scenario(scenario)
     bar, _ = _progress_bar(progress)
@@ -141,6 +148,10 @@ def sensitivity(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Which actors' positions, saliences and capabilities move each forecast most."""
+    from rich.table import Table
+
+    from ..analysis.sensitivity import global_indices, tornado
+
     get(model)
     sc = load_scenario(scenario)
     params = parse_params(param)

@@ -7,15 +7,16 @@ import json
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
-from rich.table import Table
 
 from ..errors import InputError
 from ..models import get, names
 from .common import app, emit, load_scenario, render
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Fmt(StrEnum):
@@ -83,6 +84,8 @@ def whatif(
 ) -> None:
     """Apply what-if overlays to a scenario: per issue and model, the baseline forecast,
     the what-if forecast and the difference, beside the article's own claim."""
+    from rich.table import Table
+
     from .. import scenarios as builtin
     from ..analysis.whatif import builtin_overlays, compare, load_overlay
 
@@ -163,6 +166,8 @@ def timeline(
                       ] = None,
 ) -> None:
     """Print the dated list of events of a scenario, each with its source."""
+    from rich.table import Table
+
     from ..analysis.timeline import load_timeline
 
     tl = load_timeline(scenario)
@@ -199,6 +204,8 @@ def backtest_russia_japan(
 ) -> None:
     """Each model's forecast from each snapshot (Dec 2016, Nov 2018, Jan 2019) against the
     coded outcome, with the absolute error per issue and the mean over issues."""
+    from rich.table import Table
+
     from ..analysis.backtest import load_outcomes, russia_japan_backtest, summarise
 
     chosen = _models(model)
@@ -256,6 +263,8 @@ def backtest_deu(
                       ] = None,
 ) -> None:
     """Mean absolute error of every model on the DEU issues, per capability scheme."""
+    from rich.table import Table
+
     from ..analysis.backtest import WEIGHTS, deu_backtest
 
     chosen = _models(model)
@@ -264,6 +273,8 @@ def backtest_deu(
     if fmt is Fmt.json:
         text = _dumps(result)
     elif fmt is Fmt.csv:
+        import pandas as pd
+
         text = pd.DataFrame(result["models"]).to_csv(index=False, float_format="%.6g")
     else:
         t = Table(title=f"DEU backtest: {result['dataset']}, {result['issues_used']} of "

@@ -2,6 +2,8 @@
 
 Each module here defines ``MODEL`` (or ``MODELS``, a dict of several) — see
 :mod:`realpolitik.models.base`. The registry finds them by scanning the package.
+Importing this package loads no model, NumPy or pydantic (the command line imports it
+at start-up); each model module loads its compiled kernel only when it runs.
 """
 
 from __future__ import annotations
@@ -9,11 +11,22 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from .base import Model, Params, Result
+
+if TYPE_CHECKING:
+    from .base import Model, Params, Result
 
 __all__ = ["Model", "Params", "Result", "get", "names", "registry"]
+
+
+def __getattr__(name: str) -> Any:  # Model, Params, Result load pydantic and NumPy
+    if name in ("Model", "Params", "Result"):
+        from . import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache

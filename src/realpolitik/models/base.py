@@ -14,14 +14,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import InputError
 from ..scenario import Batch, Scenario
+
+if TYPE_CHECKING:  # pandas is imported where a table is built: it is slow to import
+    import pandas as pd
 
 
 class Params(BaseModel):
@@ -105,6 +107,8 @@ class Result:
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy trajectory: one row per round, actor and issue."""
+        import pandas as pd
+
         rows = []
         for i, issue in enumerate(self.issues):
             for t in range(int(self.rounds[i]) + 1):
@@ -116,6 +120,8 @@ class Result:
 
     def forecast_frame(self) -> pd.DataFrame:
         """One row per issue: the forecast and the rounds run."""
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "model": self.model,

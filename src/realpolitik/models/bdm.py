@@ -41,7 +41,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import Field
 
 from ..errors import InputError
@@ -166,6 +165,8 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
             ],
             "equal_dangers_round": int(status) or None,
         }
+    import pandas as pd  # slow to import: only where a table is built
+
     diagnostics = {
         "rounds": pd.DataFrame(rounds_rows,
                                columns=["issue", "round", "median", "mean", "median_tie"]),

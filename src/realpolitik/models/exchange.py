@@ -43,12 +43,10 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import Field, model_validator
 
 from ..scenario import Batch, Scenario
 from . import _exchange_engine as engine
-from . import _exchange_kernel as kernel
 from .base import Model, Params, Result, json_number
 
 
@@ -119,6 +117,8 @@ def _compiled_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.nda
                     issue_ok: np.ndarray, record: bool, rules: engine.Rules):
     """An Equal Gain round (plain or randomised) in the compiled kernel; the same results
     as ``engine.run_round`` (tested bit for bit)."""
+    from . import _exchange_kernel as kernel  # loads Numba: only when a round runs
+
     rnd = engine.Round(x, s, c, present)
     realised_idx, cols, voting, new = kernel.run_round(
         x, s, rnd.w, rnd.d, rnd.outcome, present & (s > 0), issue_ok, engine.FW, engine.SW,
@@ -143,6 +143,8 @@ def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
     rules = p.rules(rng)
     lo, hi = batch.scale_min, batch.scale_max
     if rules is engine.EQUAL_GAIN:  # compiled, draws in parallel
+        from . import _exchange_kernel as kernel
+
         return kernel.forecast_draws(
             np.ascontiguousarray(batch.capability, dtype=float),
             np.ascontiguousarray(batch.position, dtype=float),
@@ -221,6 +223,8 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
                          entry["j"]["actor"], entry["j"]["supply_issue"],
                          entry["j"]["demand_issue"], entry["j"]["x"], entry["j"]["move"],
                          entry["j"]["y"]))
+    import pandas as pd  # slow to import: only where a table is built
+
     frame = pd.DataFrame(rows, columns=[
         "round", "order", "gain", "i_actor", "i_supply", "i_demand", "i_x", "i_move", "i_y",
         "j_actor", "j_supply", "j_demand", "j_x", "j_move", "j_y"])

@@ -35,7 +35,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import Field
 
 from ..errors import InputError
@@ -193,6 +192,8 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
         issue: {"most_likely": json_number(most_likely[i])}
         for i, issue in enumerate(scenario.issue_ids)
     }
+    import pandas as pd  # slow to import: only where a table is built
+
     return Result(
         model="smp", scenario=scenario.name, actors=scenario.actor_ids,
         issues=scenario.issue_ids, trajectory=trajectory, forecast=forecast,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..scenario import Scenario
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 DEFAULT = "russia-japan"
 
