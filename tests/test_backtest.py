@@ -80,6 +80,29 @@ def test_cli_deu_json_contract(capsys) -> None:
     assert ("compromise", "council") in pairs and ("median", "equal") in pairs
 
 
+def test_cli_deu_split_and_intervals(capsys) -> None:
+    path = require_shared("data", "deu", "deu3.csv")
+    counts = {}
+    for part in ("train", "test"):
+        code, out, err = run(capsys, "backtest", "deu", str(path), "-m", "compromise",
+                             "-m", "mean", "-w", "council", "--split", part, "-f", "json")
+        assert code == 0 and err == ""
+        data = json.loads(out)
+        assert data["split"] == part
+        counts[part] = data["issues_used"]
+        rows = {(r["model"], r["weights"]): r for r in data["models"]}
+        ref = rows["compromise", "council"]
+        assert ref["d_mae"] == 0 and ref["reference"] == "compromise/council"
+        other = rows["mean", "council"]
+        assert other["d_mae"] == pytest.approx(other["mae"] - ref["mae"])
+        assert other["d_mae_lo"] < other["d_mae"] < other["d_mae_hi"]
+        assert other["mde_mae"] > 0 and 0 <= other["hit"] <= 1
+        assert other["rmse"] >= other["mae"]
+    assert counts == {"train": 224, "test": 127}
+    code, out, err = run(capsys, "backtest", "deu", str(path), "--split", "dev")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--split" in err
+
+
 def test_cli_deu_bad_file_is_one_line(capsys, tmp_path: Path) -> None:
     bad = tmp_path / "deu.tsv"
     bad.write_text("prnr\tisnr\nx\n\n")

@@ -257,19 +257,25 @@ def backtest_deu(
     institutions: Annotated[str, typer.Option(
         help="Council scheme: the Commission's and Parliament's weight: average (one "
         "average member state), largest, none.")] = "average",
-    seed: Annotated[int, typer.Option(help="Seed for models that draw random numbers.")] = 0,
+    split: Annotated[str, typer.Option(
+        help="Issues scored: train or test (the pre-registered split; the test part is "
+        "reported once per release, nothing is tuned on it) or all.")] = "all",
+    seed: Annotated[int, typer.Option(help="Seed for models that draw random numbers and "
+                                      "for the bootstrap.")] = 0,
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
                       ] = None,
 ) -> None:
-    """Mean absolute error of every model on the DEU issues, per capability scheme."""
+    """MAE, RMSE and hit rate (within 10 points) of every model on the DEU issues, per
+    capability scheme, with each model's MAE difference from the compromise model (95%
+    bootstrap interval over proposals) and the minimum detectable effect."""
     from rich.table import Table
 
     from ..analysis.backtest import WEIGHTS, deu_backtest
 
     chosen = _models(model)
     result = deu_backtest(path, chosen, weights=tuple(weights or WEIGHTS), seed=seed,
-                          institutions=institutions)
+                          institutions=institutions, split=split)
     if fmt is Fmt.json:
         text = _dumps(result)
     elif fmt is Fmt.csv:
@@ -277,12 +283,20 @@ def backtest_deu(
 
         text = pd.DataFrame(result["models"]).to_csv(index=False, float_format="%.6g")
     else:
-        t = Table(title=f"DEU backtest: {result['dataset']}, {result['issues_used']} of "
-                  f"{result['issues']} issues usable (MAE on 0–100)")
-        for col in ("model", "weights", "MAE", "n", "note"):
-            t.add_column(col, justify="right" if col in {"MAE", "n"} else "left")
+        t = Table(title=f"DEU backtest ({result['split']} issues): {result['dataset']}, "
+                  f"{result['issues_used']} of {result['issues']} issues usable (0–100 "
+                  "scale; Δ = model − compromise under the same weights)")
+        cols = ("model", "weights", "MAE", "RMSE", "hit ≤10", "ΔMAE [95% CI]", "MDE", "n",
+                "note")
+        for col in cols:
+            t.add_column(col, justify="left" if col in {"model", "weights", "note"}
+                         else "right")
         for r in result["models"]:
-            t.add_row(r["model"], r["weights"], _num(r["mae"], 2), str(r["n"]),
-                      r["note"][:120])
-        text = render(t)
+            delta = (f"{r['d_mae']:+.2f} [{r['d_mae_lo']:+.2f}, {r['d_mae_hi']:+.2f}]"
+                     if math.isfinite(r["d_mae_lo"]) else _num(r["d_mae"], 2))
+            t.add_row(r["model"], r["weights"], _num(r["mae"], 2), _num(r["rmse"], 2),
+                      _num(r["hit"], 2), delta, _num(r["mde_mae"], 2), str(r["n"]),
+                      r["note"][:80])
+        text = render(t, "Intervals: paired bootstrap over proposals (9,999 resamples); "
+                      "MDE: the MAE difference a 5% test detects with 80% power.")
     emit(text, output)
