@@ -91,10 +91,29 @@ def render_table(scenario: Scenario, results: list[Result]) -> str:
     table.add_column("nearest anchor to the first model's forecast")
     for i, issue in enumerate(scenario.issues):
         cells = [_fmt(r.forecast[i]) for r in results]
-        anchor = scenario.nearest_anchor(issue.id, float(results[0].forecast[i]))
-        label = f"{anchor.value:g}: {anchor.label}" if anchor else ""
+        value = float(results[0].forecast[i])
+        anchor = scenario.nearest_anchor(issue.id, value)
+        if anchor:
+            label = f"{anchor.value:g}: {anchor.label}"
+        else:  # files of other tools carry no labelled anchors: say where on the scale
+            label = (f"{value:.1f} on the {issue.scale.min:g}–{issue.scale.max:g} scale "
+                     "(no labelled anchors)") if math.isfinite(value) else ""
         table.add_row(issue.id, *cells, label)
-    return render(table)
+    return render(table, *unsettled_lines(results))
+
+
+def unsettled_lines(results: list[Result]) -> list[str]:
+    """One line per model whose run did not settle on some issue, naming the issues."""
+    lines = []
+    for r in results:
+        notes = [f"{issue}: {f['settlement']['text']}" for issue, f in r.issue_fields.items()
+                 if isinstance(f, dict) and isinstance(f.get("settlement"), dict)
+                 and f["settlement"]["status"] != "settled"]
+        if notes:
+            lines.append(f"{r.model} did not settle on {len(notes)} of {len(r.issues)} "
+                         "issues when its rounds ran out (more rounds: -p rounds=N):")
+            lines += [f"  {n}" for n in notes]
+    return lines
 
 
 def render_csv(scenario: Scenario, results: list[Result]) -> str:

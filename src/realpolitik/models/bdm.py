@@ -164,6 +164,8 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
                 for t in range(p.rounds)
             ],
             "equal_dangers_round": int(status) or None,
+            "settlement": _settlement(positions, medians, scenario.scale_max[i]
+                                      - scenario.scale_min[i]),
         }
     import pandas as pd  # slow to import: only where a table is built
 
@@ -181,6 +183,15 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
         stop_reason=f"fixed number of rounds ({p.rounds})", diagnostics=diagnostics,
         issue_fields=issue_fields,
     )
+
+
+def _settlement(positions: np.ndarray, medians: np.ndarray, width: float) -> dict:
+    """Whether the run settled, cycled or was still moving when the rounds ran out."""
+    from .settle import settlement
+
+    s = settlement(positions, medians, float(width))
+    return {"status": s.status, "period": s.period, "low": s.low, "high": s.high,
+            "last_move": s.last_move, "text": s.describe()}
 
 
 def _spread(values: np.ndarray, idx: np.ndarray, n: int) -> np.ndarray:
