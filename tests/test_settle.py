@@ -33,7 +33,7 @@ def test_a_cycle_of_period_three_needs_two_whole_periods():
     s = _run([[5.0]] + base * 2 + [[0.0]])
     assert (s.status, s.period) == ("cycling", 3)
     # one period and a bit is not evidence of a cycle
-    assert _run([[5.0]] + base + [[0.0]]).status == "not settled"
+    assert _run([[5.0], *base, [0.0]]).status == "not settled"
 
 
 def test_a_drift_is_not_settled_and_reports_the_recent_range():
