@@ -132,3 +132,32 @@ def test_doc_lists_every_stance_as_in_the_data(rj) -> None:
         assert row in doc, row
     for actor in rj.actors:
         assert f"| `{actor.id}` |" in doc
+
+
+def test_agreement_section_names_the_parties_vetoes_and_red_lines(rj) -> None:
+    """The default and each snapshot carry their own agreement section: the same package and
+    sides, every party, veto and red line with evidence and a note labelling its judgement."""
+    from realpolitik.analysis.whatif import apply, builtin_overlays, load_overlay
+
+    sections = {"default": rj.agreement}
+    for stem in builtin_overlays("russia-japan", "snapshots"):
+        overlay = load_overlay(stem)
+        assert overlay.agreement is not None, f"{stem} keeps the default's agreement section"
+        sections[stem] = apply(rj, overlay).agreement
+    for name, ag in sections.items():
+        assert ag is not None, name
+        assert ag.package == ("territory", "treaty", "alliance"), name
+        sides = {p.id: p for p in ag.parties}
+        assert (sides["russia"].negotiator, sides["japan"].negotiator) == ("putin", "abe")
+        assert "ru-security" in sides["russia"].vetoes and "jp-hardliners" in sides["japan"].vetoes
+        assert [(v.actor, v.issues) for v in ag.vetoes] == [("us-military", ("alliance",))]
+        lines = {(r.actor, r.issue, r.min, r.max, r.when.issue if r.when else None)
+                 for r in ag.red_lines}
+        assert ("putin", "territory", None, 50, None) in lines, name        # the 1956 ceiling
+        assert ("putin", "territory", None, 25, "treaty") in lines, name    # treaty first
+        assert ag.evidence and "judgement" in (ag.note or ""), name
+        for item in (*ag.parties, *ag.vetoes, *ag.red_lines):
+            assert item.evidence, (name, item)
+            assert item.note and "judgement" in item.note, (name, item)
+            assert any(ev.kind == "quote" for ev in item.evidence) or item in ag.red_lines, \
+                (name, item)
