@@ -193,3 +193,48 @@ def test_example_deu_file_backtests(tmp_path, capsys):
     code, out, _ = _run(capsys, "backtest", "deu", str(folder / "deu-sample.tsv"), "-m",
                         "compromise")
     assert code == 0 and "compromise" in out
+
+
+def test_validate_lists_every_problem(tmp_path, capsys):
+    path = tmp_path / "multi.yaml"
+    path.write_text(
+        "name: multi\n"
+        "actors:\n"
+        "  - {id: a, name: A, capability: 1}\n"
+        "  - {id: a, name: A2, capability: 1}\n"
+        "issues:\n"
+        "  - {id: x, name: X, status_quo: 500}\n"
+        "stances:\n"
+        "  - {actor: a, issue: x, position: 300, salience: 0.5}\n"
+        "  - {actor: zz, issue: x, position: 30, salience: 0.5}\n")
+    code, out, err = _run(capsys, "validate", str(path))
+    assert code == 2
+    assert out.splitlines() == [
+        f"problem 1: {path}:4: actors[1].id: duplicate id 'a' (first used at actors[0]) "
+        "(allowed: unique ids)",
+        f"problem 2: {path}:6: issues[0].status_quo: status quo 500 lies outside the scale "
+        "(allowed: 0 to 100)",
+        f"problem 3: {path}:8: stances[0].position: position 300 lies outside the scale of "
+        "issue 'x' (allowed: 0 to 100)",
+        f"problem 4: {path}:9: stances[1].actor: unknown actor 'zz' (allowed: an actor id: a)",
+    ]
+    assert err.splitlines() == [
+        f"realpolitik: error: {path}:4: actors[1].id: duplicate id 'a' (first used at "
+        "actors[0]) (and 3 more problems) (allowed: unique ids)"]
+
+
+def test_validate_lists_field_errors_and_consistency_errors_alike(tmp_path, capsys):
+    path = tmp_path / "multi.yaml"
+    path.write_text(
+        "name: multi\n"
+        "actors:\n"
+        "  - {id: a, name: A, capability: -1}\n"
+        "  - {id: b, name: B, capability: 1, colour: red}\n"
+        "issues:\n"
+        "  - {id: x, name: X}\n"
+        "stances:\n"
+        "  - {actor: a, issue: x, position: 30, salience: 1.5}\n")
+    code, out, err = _run(capsys, "validate", str(path))
+    assert code == 2 and len(err.splitlines()) == 1
+    assert [line.split(": ")[2] for line in out.splitlines()] == [
+        "actors[0].capability", "actors[1].colour", "stances[0].salience"]

@@ -27,6 +27,8 @@ class InputError(ValueError):
         self.line = line
         self.field = field
         self.allowed = allowed
+        # every problem found, where a validator reports more than one (this one first)
+        self.problems: tuple[InputError, ...] = (self,)
         super().__init__(self._render())
 
     def _render(self) -> str:

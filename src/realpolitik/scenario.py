@@ -13,6 +13,7 @@ matter to the models).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ from pydantic_core import PydanticCustomError
 Id = Annotated[str, StringConstraints(pattern=r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?$",
                                       max_length=120)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+# How many problems one validation reports (the rest are counted as "more").
+MAX_PROBLEMS = 50
 
 
 class _Strict(BaseModel):
@@ -294,8 +299,12 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:
-        for loc, problem, allowed in self._problems():
-            raise _problem(loc, problem, allowed)
+        found = list(itertools.islice(self._problems(), MAX_PROBLEMS + 1))
+        if found:
+            loc, problem, allowed = found[0]
+            error = _problem(loc, problem, allowed)
+            error.context["more"] = found[1:]  # type: ignore[index]  # all are reported
+            raise error
         return self
 
     def _problems(self) -> Iterator[tuple[tuple, str, str | None]]:

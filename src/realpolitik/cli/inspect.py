@@ -111,8 +111,16 @@ def validate(
     path: Annotated[str, typer.Argument(help="Scenario file to check.")],
     input_format: Annotated[str | None, typer.Option("--input-format")] = None,
 ) -> None:
-    """Check a scenario file; prints a summary, or one error line and exit code 2."""
-    sc = load_scenario(path, fmt=input_format)
+    """Check a scenario file; prints a summary, or every problem found (up to 50) on stdout,
+    one error line on stderr and exit code 2."""
+    from ..errors import InputError
+
+    try:
+        sc = load_scenario(path, fmt=input_format)
+    except InputError as exc:
+        if len(exc.problems) > 1:
+            emit("\n".join(f"problem {k}: {p}" for k, p in enumerate(exc.problems, 1)), None)
+        raise
     emit(f"ok: {path}: scenario '{sc.name}' with {len(sc.actors)} actors, "
          f"{len(sc.issues)} issues, {len(sc.stances)} stances", None)
 

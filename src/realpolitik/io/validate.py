@@ -100,14 +100,19 @@ def build_scenario(
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        loc, problem, allowed = _translate(errors[0])
-        if len(errors) > 1:
-            problem += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-        raise InputError(
-            problem,
-            source=source,
-            line=locate(loc) if locate else None,
-            field=field_path(loc) or None,
-            allowed=allowed,
-        ) from None
+        found: list[tuple[tuple, str, str | None]] = []
+        for err in exc.errors():
+            found.append(_translate(err))
+            if err["type"] == "scenario":
+                found += list((err.get("ctx") or {}).get("more", ()))
+        problems = [InputError(problem, source=source, line=locate(loc) if locate else None,
+                               field=field_path(loc) or None, allowed=allowed)
+                    for loc, problem, allowed in found]
+        first = problems[0]
+        if len(problems) > 1:
+            n = len(problems) - 1
+            first = InputError(f"{first.problem} (and {n} more problem{'s' if n > 1 else ''})",
+                               source=first.source, line=first.line, field=first.field,
+                               allowed=first.allowed)
+        first.problems = tuple(problems)
+        raise first from None
