@@ -15,6 +15,7 @@ from ..errors import InputError
 from . import exchanges as _exchanges  # noqa: F401  (registers commands)
 from . import forecast as _forecast  # noqa: F401
 from . import inspect as _inspect  # noqa: F401
+from . import ledger as _ledger  # noqa: F401
 from . import report as _report  # noqa: F401
 from . import simulate as _simulate  # noqa: F401
 from . import whatif as _whatif  # noqa: F401
