@@ -25,7 +25,8 @@ def describe(sc: Scenario, exchange: dict) -> str:
     def part(side: dict) -> str:
         actor = sc.actor(side["actor"]).name
         issue = sc.issue(side["supply_issue"]).name
-        return (f"{actor} moves on {issue} from {side['x']:.1f} to {side['y']:.1f}"
+        # names such as "Putin and the Kremlin" are plural: "X: from a to b" reads for both
+        return (f"{actor} — {issue} from {side['x']:.1f} to {side['y']:.1f}"
                 f"{_anchor_hint(sc, side['supply_issue'], side['y'])}")
 
     return f"{part(i)}, in exchange for: {part(j)}"
