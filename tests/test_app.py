@@ -52,3 +52,20 @@ def test_a_bad_parameter_is_a_warning_not_a_crash(app) -> None:
     warnings = [w.value for w in app.warning]
     assert any(w.startswith("bdm:") and "'q'" in w and "less than or equal to 1" in w
                for w in warnings), warnings
+
+
+def test_the_deal_section_shows_p_deal_the_slice_and_the_levers(tmp_path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import FIXTURES
+
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.run()
+    if not any(b.label == "Deal?" for b in at.button):  # the built-in has no section yet
+        sc = rp.load(FIXTURES / "agreement" / "deal.yaml")
+        pytest.skip(f"the built-in scenario has no agreement section ({sc.name} has)")
+    _button(at, "Deal?").click().run()
+    assert not at.exception
+    info = [i.value for i in at.info]
+    assert any("P(deal) = " in i for i in info), info
+    assert any("Levers" in c.value for c in at.caption)

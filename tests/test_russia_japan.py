@@ -119,7 +119,11 @@ def test_every_model_forecasts_every_issue(rj) -> None:
     for name in rp.models():
         result = rp.forecast(rj, model=name)
         assert result.forecast.shape == (len(rj.issues),)
-        if name != "status-quo":
+        if name == "agreement":  # forecasts the package issues only
+            package = rj.agreement.package if rj.agreement is not None else ()
+            values = [result.forecast[rj.issue_ids.index(i)] for i in package]
+            assert all(0 <= v <= 100 for v in values), name
+        elif name != "status-quo":
             assert all(0 <= v <= 100 for v in result.forecast), name
 
 

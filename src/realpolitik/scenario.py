@@ -256,6 +256,8 @@ class Batch:
     scale_min: np.ndarray
     scale_max: np.ndarray
     status_quo: np.ndarray
+    # The scenario's agreement section as indices (the same for every draw), or None.
+    agreement: AgreementIndex | None = None
 
     @property
     def size(self) -> int:
@@ -265,8 +267,43 @@ class Batch:
         """The sub-batch of the given draws."""
         return Batch(
             self.capability[rows], self.position[rows], self.salience[rows],
-            self.scale_min, self.scale_max, self.status_quo,
+            self.scale_min, self.scale_max, self.status_quo, self.agreement,
         )
+
+
+@dataclass(frozen=True)
+class PartyIndex:
+    negotiator: int
+    vetoes: tuple[int, ...]
+    members: tuple[int, ...]
+    quota: float
+
+
+@dataclass(frozen=True)
+class RedLineIndex:
+    """A red line of actor ``actor`` on package issue ``dim`` (positions in the package),
+    with its ``when`` condition on package issue ``when_dim`` (−1: none). Bounds are on the
+    issue's own scale; a missing bound is ∓inf."""
+
+    actor: int
+    dim: int
+    low: float
+    high: float
+    when_dim: int = -1
+    when_low: float = -math.inf
+    when_high: float = math.inf
+
+
+@dataclass(frozen=True)
+class AgreementIndex:
+    """The agreement section in actor and issue indices, as the agreement model takes it."""
+
+    package: tuple[int, ...]  # issue indices
+    utility: str
+    cost: float
+    parties: tuple[PartyIndex, ...]
+    vetoes: tuple[tuple[int, tuple[int, ...]], ...]  # (actor, package dims it judges)
+    red_lines: tuple[RedLineIndex, ...]
 
 
 def _problem(loc: tuple, problem: str, allowed: str | None = None) -> PydanticCustomError:
@@ -577,7 +614,41 @@ class Scenario(_Strict):
         a = self._arrays
         return Batch(
             a["capability"][None, :], a["position"][None], a["salience"][None],
-            a["scale_min"], a["scale_max"], a["status_quo"],
+            a["scale_min"], a["scale_max"], a["status_quo"], self.agreement_index,
+        )
+
+    @cached_property
+    def agreement_index(self) -> AgreementIndex | None:
+        """The agreement section in indices (None without one)."""
+        ag = self.agreement
+        if ag is None:
+            return None
+        actor = {a: k for k, a in enumerate(self.actor_ids)}
+        pdim = {i: d for d, i in enumerate(ag.package)}
+
+        def bound(v: float | None, default: float) -> float:
+            return default if v is None else float(v)
+
+        lines = []
+        for r in ag.red_lines:
+            w = r.when
+            lines.append(RedLineIndex(
+                actor[r.actor], pdim[r.issue], bound(r.min, -math.inf), bound(r.max, math.inf),
+                -1 if w is None else pdim[w.issue],
+                -math.inf if w is None else bound(w.min, -math.inf),
+                math.inf if w is None else bound(w.max, math.inf)))
+        return AgreementIndex(
+            package=tuple(self.issue_ids.index(i) for i in ag.package),
+            utility=ag.utility,
+            cost=float(ag.cost),
+            parties=tuple(
+                PartyIndex(actor[p.negotiator], tuple(actor[v] for v in p.vetoes),
+                           tuple(actor[m] for m in ag.members(p, self.actors)), float(p.quota))
+                for p in ag.parties),
+            vetoes=tuple(
+                (actor[v.actor], tuple(pdim[i] for i in (v.issues or ag.package)))
+                for v in ag.vetoes),
+            red_lines=tuple(lines),
         )
 
     # --- lookups ---------------------------------------------------------------------

@@ -108,4 +108,4 @@ def with_values(scenario: Scenario, inputs: list[Uncertain], values: np.ndarray)
         else:
             salience[:, u.actor, u.issue] = column
     return Batch(capability, position, salience, base.scale_min, base.scale_max,
-                 base.status_quo)
+                 base.status_quo, base.agreement)

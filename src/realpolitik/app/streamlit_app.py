@@ -236,6 +236,42 @@ if b2.button("Sensitivity (tornado)"):
             st.dataframe(top.round(2), width="stretch", hide_index=True)
             st.pyplot(plots.tornado(frame, working, issue))
 
+if working.agreement is not None:
+    st.markdown("**Deal or no deal** (the agreement model: parties, vetoes, red lines)")
+    package = list(working.agreement.package)
+    g1, g2 = st.columns(2)
+    x_issue = g1.selectbox("Slice: horizontal issue", package, key="deal_x")
+    y_choices = [i for i in package if i != x_issue] or [None]
+    y_issue = g2.selectbox("Slice: vertical issue", y_choices, key="deal_y")
+    if st.button("Deal?"):
+        from realpolitik.analysis.deal import analyse
+        from realpolitik.analysis.levers import find_levers
+        from realpolitik.report import plots
+
+        with st.spinner(f"the win-set, {draws:,} draws and the levers…"):
+            try:
+                result = analyse(working, draws, seed, widen=widen)
+                levers = find_levers(working)
+            except InputError as exc:
+                st.warning(f"Deal: {exc}")
+            else:
+                lo, hi = result.interval()
+                st.info(("Deal" if result.deal else "No deal (blockers: "
+                         + (", ".join(result.blockers) or "none alone") + ")")
+                        + f" — P(deal) = {result.p_deal:.3f} ({lo:.3f}–{hi:.3f}) over "
+                        f"{draws:,} draws, widen {widen:g}")
+                st.dataframe(pd.DataFrame({
+                    "status quo": {i: working.issue(i).status_quo for i in package},
+                    "package": result.package or {},
+                    "win-set low": {i: v[0] for i, v in (result.winset or {}).items()},
+                    "win-set high": {i: v[1] for i, v in (result.winset or {}).items()},
+                }).round(1), width="stretch")
+                st.pyplot(plots.deal_slice(working, x_issue, y_issue))
+                st.caption("Levers: the smallest changes that "
+                           + ("break the deal" if result.deal else "open a deal"))
+                st.dataframe(pd.DataFrame([r.to_dict() for r in levers[:15]]).round(3),
+                             width="stretch", hide_index=True)
+
 if working.name == "russia-japan" or scenario.name == "russia-japan":
     from realpolitik.analysis.whatif import builtin_overlays, compare, load_overlay
 

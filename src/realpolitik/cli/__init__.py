@@ -12,7 +12,8 @@ import sys
 import typer
 
 from ..errors import InputError
-from . import exchanges as _exchanges  # noqa: F401  (registers commands)
+from . import deal as _deal  # noqa: F401  (registers commands)
+from . import exchanges as _exchanges  # noqa: F401
 from . import forecast as _forecast  # noqa: F401
 from . import inspect as _inspect  # noqa: F401
 from . import ledger as _ledger  # noqa: F401

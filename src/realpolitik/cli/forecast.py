@@ -99,7 +99,7 @@ def render_table(scenario: Scenario, results: list[Result]) -> str:
             label = (f"{value:.1f} on the {issue.scale.min:g}–{issue.scale.max:g} scale "
                      "(no labelled anchors)") if math.isfinite(value) else ""
         table.add_row(issue.id, *cells, label)
-    return render(table, *unsettled_lines(results))
+    return render(table, *unsettled_lines(results), *deal_lines(results))
 
 
 def unsettled_lines(results: list[Result]) -> list[str]:
@@ -113,6 +113,24 @@ def unsettled_lines(results: list[Result]) -> list[str]:
             lines.append(f"{r.model} did not settle on {len(notes)} of {len(r.issues)} "
                          "issues when its rounds ran out (more rounds: -p rounds=N):")
             lines += [f"  {n}" for n in notes]
+    return lines
+
+
+def deal_lines(results: list[Result]) -> list[str]:
+    """The agreement model's answer to "whether", beside the forecasts of "where"."""
+    lines = []
+    for r in results:
+        if r.model != "agreement":
+            continue
+        deal = r.fields.get("deal")
+        if deal is None:
+            lines.append("deal? — (the scenario has no agreement section)")
+        elif deal:
+            lines.append("deal? yes: a package every party ratifies and every veto accepts "
+                         "exists")
+        else:
+            lines.append("deal? no: the win-set is empty; blockers: "
+                         + (", ".join(r.fields.get("blockers") or []) or "none alone"))
     return lines
 
 

@@ -105,6 +105,7 @@ def whatif(
                          field="OVERLAY", allowed="one or more overlay files")
     overlays = [load_overlay(s, base_name) for s in specs]
     table = compare(sc, overlays, chosen, seed=seed, draws=draws)
+    deals = _deals(sc, overlays, draws, seed)
     if fmt is Fmt.json:
         text = _dumps({
             "scenario": sc.name, "seed": seed, "draws": draws, "models": chosen,
@@ -112,14 +113,15 @@ def whatif(
                 "name": ov.name, "title": ov.title, "as_of": str(ov.as_of or "") or None,
                 "claim": None if ov.claim is None else ov.claim.model_dump(),
                 "rows": _records(table[table.overlay == ov.name].drop(columns="overlay")),
-            } for ov in overlays],
+                "deal": deal,
+            } for ov, deal in zip(overlays, deals, strict=True)],
         })
     elif fmt is Fmt.csv:
         text = table.to_csv(index=False, float_format="%.6g")
     else:
         parts: list[object] = []
         digits = 1 if len(chosen) <= 3 else 0  # keep a table of every model readable
-        for ov in overlays:
+        for ov, deal in zip(overlays, deals, strict=True):
             rows = table[table.overlay == ov.name]
             t = Table(title=f"{ov.name}: {ov.title}" if ov.title else ov.name,
                       caption="cells: baseline → what-if forecast, difference"
@@ -151,8 +153,21 @@ def whatif(
                 parts.append(f"The article ({ov.claim.source}) argues: {ov.claim.summary} "
                              f"Its outcome: {argued}. The models forecast ({first_model}, "
                              f"after the what-if): {got}.\n")
+            if deal is not None:
+                from ..analysis.deal import describe
+
+                parts.append(f"Deal? {describe(deal)}"
+                             + (" — beside the article's claim above." if ov.claim else "")
+                             + "\n")
         text = render(*parts)
     emit(text, output)
+
+
+def _deals(sc, overlays, draws: int | None, seed: int | None) -> list:
+    """The agreement model's deal before and after each what-if (None without a section)."""
+    from ..analysis.deal import compare_deals
+
+    return compare_deals(sc, overlays, draws=draws, seed=seed or 0)
 
 
 @app.command()

@@ -7,6 +7,7 @@ the same inputs and seed give byte-identical reports.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from html import escape
@@ -102,6 +103,8 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
     if sc.description:
         out.append(f"<p>{escape(sc.description)}</p>")
     sections = ["forecasts", "issues", "actors", "evidence"]
+    if sc.agreement is not None:
+        sections.insert(1, "deal")
     if draws:
         sections.insert(1, "uncertainty")
     if whatifs:
@@ -128,6 +131,9 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
     out.append(_table(["issue", *chosen], rows, numeric=set(range(1, len(chosen) + 1))))
     out.append('<p class="small muted">Each model: ' + "; ".join(
         f"<b>{escape(m)}</b> — {escape(get(m).summary)}" for m in chosen) + ".</p>")
+
+    if sc.agreement is not None:
+        out.extend(deal_section(sc, draws, seed))
 
     # uncertainty
     mc = None
@@ -209,6 +215,12 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
                               _fmt(r.whatif), f"{r.difference:+.1f}", claim])
             out.append(_table(["model", "issue", "baseline", "what-if", "Δ", "article"],
                               wrows, numeric={2, 3, 4, 5}))
+            if sc.agreement is not None or overlay.agreement is not None:
+                from ..analysis.deal import compare_deals, describe
+
+                (entry,) = compare_deals(sc, [overlay], draws=draws or None, seed=seed)
+                if entry is not None:
+                    out.append(f"<p><b>Deal?</b> {escape(describe(entry))}</p>")
             out.append(_svg(plots.whatif(table)))
 
     # timeline
@@ -244,3 +256,47 @@ def _timeline(sc: Scenario):
         frame["sources"] = [", ".join(v) if isinstance(v, list | tuple) else str(v)
                             for v in frame["sources"]]
     return frame
+
+
+def deal_section(sc: Scenario, draws: int, seed: int) -> list[str]:
+    """Whether a deal is struck: the package and win-set, P(deal), a 2-D slice of the
+    package space, and the lever table."""
+    from ..analysis.deal import analyse
+    from ..analysis.levers import find_levers
+
+    ag = sc.agreement
+    assert ag is not None
+    result = analyse(sc, draws or None, seed)
+    out = ['<h2 id="deal">Deal or no deal</h2>']
+    verdict = "a deal: the win-set is not empty" if result.deal else (
+        "no deal: the win-set is empty; blockers: " + (", ".join(result.blockers) or "none alone"))
+    if result.p_deal is not None:
+        lo, hi = result.interval()  # type: ignore[misc]
+        verdict += (f". P(deal) = {result.p_deal:.3f} (95% interval {lo:.3f}–{hi:.3f}, "
+                    f"{result.draws:,} draws)")
+    out.append(f"<p><b>{escape(verdict)}</b>. Parties: " + escape("; ".join(
+        f"{p.id} (negotiator {p.negotiator}"
+        + (f", vetoes {', '.join(p.vetoes)}" if p.vetoes else "")
+        + (f", quota {p.quota:g}" if p.quota else "") + ")" for p in ag.parties))
+        + (escape("; outside vetoes: " + ", ".join(v.actor for v in ag.vetoes))
+           if ag.vetoes else "") + ".</p>")
+    rows = []
+    for issue in ag.package:
+        sq = sc.issue(issue).status_quo
+        value = result.package[issue] if result.package else sq
+        low, high = result.winset[issue] if result.winset else (math.nan, math.nan)
+        rows.append([escape(issue), _fmt(sq), _fmt(value), _fmt(low), _fmt(high)])
+    out.append(_table(["issue", "status quo", "package", "win-set low", "win-set high"], rows,
+                      numeric={1, 2, 3, 4}))
+    pairs = list(zip(ag.package[:-1], ag.package[1:], strict=True)) or [(ag.package[0], None)]
+    for x, y in pairs[:2]:
+        out.append(_svg(plots.deal_slice(sc, x, y)))
+    levers = find_levers(sc)[:12]
+    if levers:
+        out.append("<h3>Levers: the smallest changes that "
+                   + ("break the deal" if result.deal else "open a deal") + "</h3>")
+        out.append(_table(["actor", "issue", "change", "from", "to", "size", "effect"], [
+            [escape(r.actor or "—"), escape(r.issue or "—"), escape(r.change),
+             r.shown(r.before), r.shown(r.after), f"{r.size:.3f}", escape(r.effect)]
+            for r in levers], numeric={3, 4, 5}))
+    return out

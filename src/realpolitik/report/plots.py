@@ -208,3 +208,65 @@ def save(fig: Figure, path: str | Path | None = None, fmt: str | None = None) ->
 
         atomic_write(path, data)
     return data
+
+
+def deal_slice(scenario: Scenario, x_issue: str | None = None, y_issue: str | None = None,
+               levels: int = 161) -> Figure:
+    """A 2-D slice of the package space: each judge's acceptance region (outline), the
+    win-set (shaded), the status quo and the package; other package issues are held at
+    the package (or the status quo, with no deal)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from ..models import agreement
+
+    ag = scenario.agreement
+    if ag is None:
+        raise InputError("the scenario has no agreement section", field="agreement",
+                         allowed="an agreement section (see docs/formats.md)")
+    package = list(ag.package)
+    x_issue = x_issue or package[0]
+    y_issue = y_issue or (package[1] if len(package) > 1 else None)
+    summary = agreement.summarise(scenario)
+    sq = {i: float(scenario.issue(i).status_quo) for i in package}  # type: ignore[arg-type]
+    centre = summary["package"] or sq
+    xs = np.linspace(*_scale(scenario, x_issue), levels)
+    ys = np.linspace(*_scale(scenario, y_issue), levels) if y_issue else np.array([0.0, 1.0])
+    gx, gy = np.meshgrid(xs, ys)
+    pts = np.tile([centre[i] for i in package], (gx.size, 1))
+    pts[:, package.index(x_issue)] = gx.ravel()
+    if y_issue:
+        pts[:, package.index(y_issue)] = gy.ravel()
+    labels, judged, inside = agreement.acceptance(scenario, pts)
+    fig = Figure(figsize=(7, 5.5))
+    ax = fig.subplots()
+    ax.contourf(gx, gy, inside.reshape(gx.shape).astype(float), levels=[0.5, 1.5],
+                colors=["#9ecae1"], alpha=0.8)
+    colours = plt.get_cmap("tab10")
+    handles = []
+    for j, label in enumerate(labels):
+        mask = judged[j].reshape(gx.shape).astype(float)
+        if mask.all():
+            continue
+        ax.contour(gx, gy, mask, levels=[0.5], colors=[colours(j % 10)], linewidths=1.2)
+        handles.append(Line2D([], [], color=colours(j % 10), label=label))
+    ax.plot(sq[x_issue], sq[y_issue] if y_issue else 0.5, "ks", label="status quo")
+    if summary["package"]:
+        ax.plot(summary["package"][x_issue],
+                summary["package"][y_issue] if y_issue else 0.5, "r*", markersize=12,
+                label="package")
+    handles.append(Patch(color="#9ecae1", label="win-set"))
+    ax.legend(handles=[*handles, *ax.lines], fontsize=7, loc="best")
+    ax.set_xlabel(x_issue)
+    ax.set_ylabel(y_issue or "")
+    fixed = [f"{i} = {centre[i]:.0f}" for i in package if i not in (x_issue, y_issue)]
+    ax.set_title(("deal" if summary["deal"] else "no deal") + ": acceptance regions"
+                 + (f" (at {', '.join(fixed)})" if fixed else ""))
+    return fig
+
+
+def _scale(scenario: Scenario, issue: str | None) -> tuple[float, float]:
+    if issue is None:
+        return (0.0, 1.0)
+    s = scenario.issue(issue).scale
+    return (s.min, s.max)

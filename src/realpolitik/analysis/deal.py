@@ -1,0 +1,199 @@
+"""Whether a deal is struck, over the scenario's declared uncertainty: P(deal) and the package.
+
+Draws are sampled exactly as :mod:`realpolitik.analysis.montecarlo` samples them (the same
+blocks of :data:`~realpolitik.analysis.montecarlo.BLOCK` draws, each from its own child of
+``SeedSequence(seed)``), so draw k of a ``deal`` run is draw k of a ``simulate`` run with the
+same seed and ``widen``. Each block is one call of the agreement model's batch search.
+
+P(deal) is the share of draws with a non-empty win-set; its Monte Carlo standard error is
+√(P(1 − P)/N) and its 95 % interval the Wilson score interval (which stays inside [0, 1]
+and is not empty at P = 0 or 1). The expected outcome per package issue is
+P·E[package | deal] + (1 − P)·status quo.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..models import agreement as model
+from ..scenario import Scenario
+from .montecarlo import _blocks
+from .uncertainty import sample, uncertain_inputs
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class DealResult:
+    scenario: Scenario
+    deal: bool  # in the scenario as given (no draws)
+    package: dict[str, float] | None
+    winset: dict[str, list[float]] | None
+    blockers: list[str]
+    draws: int | None = None
+    seed: int | None = None
+    widen: float = 0.0
+    deals: np.ndarray | None = None  # [N] bool
+    packages: np.ndarray | None = None  # [N, P]
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def p_deal(self) -> float | None:
+        return None if self.deals is None else float(self.deals.mean())
+
+    def interval(self) -> tuple[float, float] | None:
+        """The Wilson 95 % interval of P(deal)."""
+        if self.deals is None:
+            return None
+        n, p = len(self.deals), float(self.deals.mean())
+        centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+        half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+        lo = 0.0 if p == 0 else max(0.0, centre - half)
+        return lo, 1.0 if p == 1 else min(1.0, centre + half)
+
+    def mcse(self) -> float | None:
+        if self.deals is None:
+            return None
+        p = float(self.deals.mean())
+        return math.sqrt(p * (1 - p) / len(self.deals))
+
+    def package_given_deal(self) -> dict[str, dict[str, float]] | None:
+        """Mean and 5/50/95 % quantiles of the package per issue over the draws with a deal."""
+        if self.deals is None or not self.deals.any():
+            return None
+        ag = self.scenario.agreement
+        assert ag is not None and self.packages is not None
+        chosen = self.packages[self.deals]
+        return {
+            issue: {"mean": float(chosen[:, d].mean()),
+                    **{f"q{q:02d}": float(np.percentile(chosen[:, d], q)) for q in (5, 50, 95)}}
+            for d, issue in enumerate(ag.package)
+        }
+
+    def expected_outcome(self) -> dict[str, float] | None:
+        """P·E[package | deal] + (1 − P)·status quo per package issue."""
+        ag = self.scenario.agreement
+        assert ag is not None
+        if self.deals is None:
+            return None
+        p = float(self.deals.mean())
+        given = self.package_given_deal()
+        out = {}
+        for issue in ag.package:
+            sq = float(self.scenario.issue(issue).status_quo)  # type: ignore[arg-type]
+            out[issue] = sq if given is None else p * given[issue]["mean"] + (1 - p) * sq
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``realpolitik deal -f json`` layout (``docs/json-output.md``)."""
+        out: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "deal": self.deal,
+            "package": self.package,
+            "winset": self.winset,
+            "blockers": self.blockers,
+            "p_deal": self.p_deal,
+            "draws": self.draws,
+            "seed": self.seed,
+        }
+        if self.deals is not None:
+            lo, hi = self.interval()  # type: ignore[misc]
+            out.update(p_deal_interval=[lo, hi], p_deal_mcse=self.mcse(), widen=self.widen,
+                       package_given_deal=self.package_given_deal(),
+                       expected_outcome=self.expected_outcome())
+        return out
+
+
+def deal_draws(scenario: Scenario, draws: int, seed: int = 0, *, widen: float = 0.0,
+               params: dict[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Deal or not ``[N]`` and the package ``[N, P]`` for ``draws`` draws of the scenario."""
+    if scenario.agreement is None:
+        raise InputError("the scenario has no agreement section", field="agreement",
+                         allowed="an agreement section (see docs/formats.md)")
+    if draws < 1:
+        raise InputError(f"draws {draws} is too small", field="draws", allowed="1 or more")
+    p = model.MODEL.params_for(scenario, params)
+    inputs = uncertain_inputs(scenario, widen)
+    blocks = _blocks(draws)
+    children = np.random.SeedSequence(seed).spawn(len(blocks))
+    deals, packages = [], []
+    for k, size in blocks:
+        sample_rng, _ = (np.random.default_rng(s) for s in children[k].spawn(2))
+        sol = model.solve(sample(scenario, size, sample_rng, inputs), p)  # type: ignore[arg-type]
+        deals.append(sol.deal)
+        packages.append(sol.package)
+    return np.concatenate(deals), np.concatenate(packages, axis=0)
+
+
+def analyse(scenario: Scenario, draws: int | None = None, seed: int = 0, *,
+            widen: float = 0.0, params: dict[str, Any] | None = None) -> DealResult:
+    """The deal in the scenario as given and, with ``draws``, over its uncertainty."""
+    p = model.MODEL.params_for(scenario, params)
+    summary = model.summarise(scenario, p)  # type: ignore[arg-type]
+    start = time.perf_counter()
+    notes = []
+    deals = packages = None
+    if draws is not None:
+        deals, packages = deal_draws(scenario, draws, seed, widen=widen, params=params)
+        if not uncertain_inputs(scenario, widen):
+            notes.append("the scenario declares no uncertainty and widen is 0: every draw "
+                         "is the same scenario")
+    return DealResult(
+        scenario=scenario, deal=summary["deal"], package=summary["package"],
+        winset=summary["winset"], blockers=summary["blockers"],
+        draws=None if draws is None else draws, seed=None if draws is None else seed,
+        widen=widen, deals=deals, packages=packages, seconds=time.perf_counter() - start,
+        notes=notes,
+    )
+
+
+def compare_deals(scenario: Scenario, overlays: list[Any], *, draws: int | None = None,
+                  seed: int = 0, widen: float = 0.0) -> list[dict[str, Any] | None]:
+    """Per overlay: deal, package and (with ``draws``) P(deal) before and after the what-if;
+    None where neither the scenario nor the what-if has an agreement section."""
+    from .whatif import apply
+
+    before = analyse(scenario, draws, seed, widen=widen) if scenario.agreement else None
+    out: list[dict[str, Any] | None] = []
+    for ov in overlays:
+        changed = apply(scenario, ov)
+        if changed.agreement is None:
+            out.append(None)
+            continue
+        after = analyse(changed, draws, seed, widen=widen)
+        out.append({
+            "before": None if before is None else _brief(before),
+            "after": _brief(after),
+        })
+    return out
+
+
+def _brief(r: DealResult) -> dict[str, Any]:
+    return {"deal": r.deal, "package": r.package, "blockers": r.blockers,
+            "p_deal": r.p_deal, "p_deal_interval": None if r.deals is None else
+            list(r.interval())}  # type: ignore[arg-type]
+
+
+def describe(entry: dict[str, Any] | None) -> str:
+    """One line: the deal before → after the what-if."""
+    if entry is None:
+        return ""
+
+    def side(b: dict[str, Any] | None) -> str:
+        if b is None:
+            return "no agreement section"
+        text = ("deal, package " + ", ".join(f"{i} {v:.1f}" for i, v in b["package"].items())
+                if b["deal"] else "no deal" + (f" (blockers: {', '.join(b['blockers'])})"
+                                               if b["blockers"] else ""))
+        if b["p_deal"] is not None:
+            text += f", P(deal) = {b['p_deal']:.2f}"
+        return text
+
+    return f"{side(entry['before'])} → {side(entry['after'])}"

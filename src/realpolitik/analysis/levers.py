@@ -1,0 +1,337 @@
+"""Levers: the smallest single changes that open a deal (or, where there is one, break it).
+
+A real search, not a sample of guesses. For every actor whose acceptance a deal may need:
+
+* **position** and **salience** on each package issue it has a stance on: every value on a
+  grid (201 positions across the scale, 101 saliences) is checked at once on the batch
+  axis; the nearest value that flips the answer is then refined by bisection against its
+  neighbour (to 1/2000 of the scale), so the change found is the smallest to that precision
+  unless the flipping region is narrower than the grid step;
+* **capability** of members counted towards a quota (factors 0–5 of the value, refined the
+  same way);
+* structural changes, where W grows monotonically with the change so bisection is exact:
+  a **red line** relaxed towards its end of the scale, a **quota** lowered, and a party or
+  outside **veto** dropped (size 1).
+
+Sizes: a position or red-line change as a share of the scale; salience and quota changes
+as such (0–1); capability as a share of its value; a veto dropped counts 1. Rows are ranked
+by size. Then **pairs**: for the ten smallest position and salience levers, every pair of
+two different numbers is moved together along the grid fractions 0.1, …, 1 of each one's
+own single-lever change, and a pair is kept when it flips the answer with a total size
+below the smaller single change — i.e. two modest moves that together do what neither
+does alone more cheaply. With draws, rows are re-ranked by the gain in P(deal).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..models import agreement as model
+from ..scenario import Batch, Scenario
+from .deal import deal_draws
+
+GRID_POSITION = 201
+GRID_SALIENCE = 101
+HALVINGS = 10
+PAIR_FRACTIONS = np.linspace(0.1, 1.0, 10)
+
+
+@dataclass(frozen=True)
+class Lever:
+    actor: str | None
+    issue: str | None
+    change: str  # position, salience, capability, red line min/max, quota, veto dropped
+    before: float | None
+    after: float | None
+    size: float
+    effect: str = ""
+    gain: float | None = None
+    parts: tuple[Lever, ...] = field(default_factory=tuple)
+    # where it acts: the index of the red line, party or veto it changes
+    target: int = -1
+
+    def shown(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        return f"{value:.3f}" if self.change in ("salience", "quota") else f"{value:.1f}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"actor": self.actor, "issue": self.issue, "change": self.change,
+                               "from": self.before, "to": self.after, "size": self.size,
+                               "effect": self.effect}
+        if self.gain is not None:
+            out["p_deal_gain"] = self.gain
+        if self.parts:
+            out["parts"] = [p.to_dict() for p in self.parts]
+        return out
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        """The scenario with this change made."""
+        if self.parts:
+            for part in self.parts:
+                scenario = part.apply(scenario)
+            return scenario
+        data = scenario.model_dump()
+        if self.change in ("position", "salience"):
+            for st in data["stances"]:
+                if st["actor"] == self.actor and st["issue"] == self.issue:
+                    st[self.change] = self.after
+                    st[f"{self.change}_uncertainty"] = None
+        elif self.change == "capability":
+            for a in data["actors"]:
+                if a["id"] == self.actor:
+                    a["capability"] = self.after
+                    a["capability_uncertainty"] = None
+        elif self.change.startswith("red line"):
+            line = data["agreement"]["red_lines"][self.target]
+            line["min" if self.change.endswith("min") else "max"] = self.after
+        elif self.change == "quota":
+            data["agreement"]["parties"][self.target]["quota"] = self.after
+        elif self.change == "party veto dropped":
+            party = data["agreement"]["parties"][self.target]
+            party["vetoes"] = tuple(v for v in party["vetoes"] if v != self.actor)
+        elif self.change == "outside veto dropped":
+            vetoes = list(data["agreement"]["vetoes"])
+            del vetoes[self.target]
+            data["agreement"]["vetoes"] = tuple(vetoes)
+        return Scenario.model_validate(data)
+
+
+def _rows(base: Batch, edits: list[tuple[str, int, int, float]]) -> Batch:
+    """A batch with one row per edit (kind, actor, issue, value)."""
+    n = len(edits)
+    cap = np.repeat(base.capability, n, axis=0)
+    pos = np.repeat(base.position, n, axis=0)
+    sal = np.repeat(base.salience, n, axis=0)
+    for k, (kind, a, i, v) in enumerate(edits):
+        if kind == "position":
+            pos[k, a, i] = v
+        elif kind == "salience":
+            sal[k, a, i] = v
+        else:
+            cap[k, a] = v
+    return Batch(cap, pos, sal, base.scale_min, base.scale_max, base.status_quo,
+                 base.agreement)
+
+
+def _deals(batch: Batch, params: model.AgreementParams) -> np.ndarray:
+    return model.solve(batch, params, package=False).deal
+
+
+def _numeric_levers(sc: Scenario, params: model.AgreementParams, want: bool) -> list[Lever]:
+    """Position, salience and capability levers that make ``deal == want``."""
+    base = sc.batch()
+    index = sc.agreement_index
+    assert index is not None
+    actors = model.roles(sc)
+    quota_members = {m for p in index.parties if p.quota > 0 for m in p.members}
+    candidates: list[tuple[str, int, int, float, np.ndarray, float]] = []  # kind a i now grid w
+    for actor in actors:
+        a = sc.actor_index(actor)
+        for i in index.package:
+            lo, hi = float(sc.scale_min[i]), float(sc.scale_max[i])
+            if sc.salience[a, i] > 0:
+                candidates.append(("position", a, i, float(sc.position[a, i]),
+                                   np.linspace(lo, hi, GRID_POSITION), hi - lo))
+                candidates.append(("salience", a, i, float(sc.salience[a, i]),
+                                   np.linspace(0, 1, GRID_SALIENCE), 1.0))
+        if a in quota_members and sc.capability[a] > 0:
+            now = float(sc.capability[a])
+            candidates.append(("capability", a, -1, now, np.linspace(0, 5 * now, 101), now))
+    edits = [(kind, a, i, float(v)) for kind, a, i, _, grid, _ in candidates for v in grid]
+    if not edits:
+        return []
+    flags = _deals(_rows(base, edits), params)
+    out: list[Lever] = []
+    refine: list[tuple[int, float, float]] = []  # candidate, inside value, outside value
+    start = 0
+    for k, (_, _, _, now, grid, _) in enumerate(candidates):
+        ok = flags[start:start + len(grid)] == want
+        start += len(grid)
+        if not ok.any():
+            continue
+        j = int(np.argmin(np.where(ok, np.abs(grid - now), np.inf)))
+        # the neighbour towards the current value (not flipped), or the current value itself
+        step = -1 if grid[j] > now else 1
+        nb = j + step
+        outside = grid[nb] if 0 <= nb < len(grid) and not ok[nb] else now
+        if abs(grid[j] - now) < 1e-12:
+            outside = now
+        refine.append((k, float(grid[j]), float(outside)))
+    inside = np.array([r[1] for r in refine])
+    outside = np.array([r[2] for r in refine])
+    for _ in range(HALVINGS):
+        if not refine:
+            break
+        mid = 0.5 * (inside + outside)
+        rows = [(candidates[k][0], candidates[k][1], candidates[k][2], float(m))
+                for (k, _, _), m in zip(refine, mid, strict=True)]
+        hit = _deals(_rows(base, rows), params) == want
+        inside = np.where(hit, mid, inside)
+        outside = np.where(hit, outside, mid)
+    for (k, _, _), value in zip(refine, inside, strict=True):
+        kind, a, i, now, _, width = candidates[k]
+        out.append(Lever(actor=sc.actor_ids[a], issue=None if i < 0 else sc.issue_ids[i],
+                         change=kind, before=now, after=float(value),
+                         size=abs(float(value) - now) / width))
+    return out
+
+
+def _structural_levers(sc: Scenario, params: model.AgreementParams,
+                       want: bool) -> list[Lever]:
+    ag = sc.agreement
+    assert ag is not None
+    out: list[Lever] = []
+
+    def deal_in(changed: Scenario) -> bool:
+        return bool(model.solve(changed.batch(), params, package=False).deal[0])
+
+    def bisect(lever_at, now: float, end: float, width: float) -> Lever | None:
+        # W grows monotonically from now to end: the smallest change is found by bisection
+        if deal_in(lever_at(end).apply(sc)) != want:
+            return None
+        inside, outside = end, now
+        for _ in range(HALVINGS + 2):
+            mid = 0.5 * (inside + outside)
+            if deal_in(lever_at(mid).apply(sc)) == want:
+                inside = mid
+            else:
+                outside = mid
+        lever = lever_at(inside)
+        return Lever(**{**lever.__dict__, "size": abs(inside - now) / width})
+
+    if want:  # relaxing only opens deals
+        for k, line in enumerate(ag.red_lines):
+            issue = sc.issue(line.issue)
+            width = issue.scale.max - issue.scale.min
+            for side, now, end in (("min", line.min, issue.scale.min),
+                                   ("max", line.max, issue.scale.max)):
+                if now is None or now == end:
+                    continue
+                found = bisect(lambda v, k=k, side=side, now=now, line=line: Lever(
+                    actor=line.actor, issue=line.issue, change=f"red line {side}",
+                    before=now, after=v, size=0.0, target=k), now, end, width)
+                if found:
+                    out.append(found)
+        for k, party in enumerate(ag.parties):
+            if party.quota > 0:
+                found = bisect(lambda v, k=k, party=party: Lever(
+                    actor=party.negotiator, issue=None, change="quota", before=party.quota,
+                    after=v, size=0.0, target=k), party.quota, 0.0, 1.0)
+                if found:
+                    out.append(Lever(**{**found.__dict__, "actor": None}))
+            for v in party.vetoes:
+                lever = Lever(actor=v, issue=None, change="party veto dropped", before=None,
+                              after=None, size=1.0, target=k)
+                if deal_in(lever.apply(sc)):
+                    out.append(lever)
+        for k, veto in enumerate(ag.vetoes):
+            lever = Lever(actor=veto.actor, issue=None, change="outside veto dropped",
+                          before=None, after=None, size=1.0, target=k)
+            if deal_in(lever.apply(sc)):
+                out.append(lever)
+    else:
+        for k, party in enumerate(ag.parties):
+            members = ag.members(party, sc.actors)
+            if len(members) > 1 and party.quota < 1:
+                found = bisect(lambda v, k=k, party=party: Lever(
+                    actor=None, issue=None, change="quota", before=party.quota, after=v,
+                    size=0.0, target=k), party.quota, 1.0, 1.0)
+                if found:
+                    out.append(found)
+    return out
+
+
+def _pairs(sc: Scenario, params: model.AgreementParams, singles: list[Lever],
+           want: bool) -> list[Lever]:
+    numeric = [s for s in singles if s.change in ("position", "salience")][:10]
+    if len(numeric) < 2:
+        return []
+    base = sc.batch()
+    edits, owners = [], []
+    for x, y in itertools.combinations(numeric, 2):
+        if (x.actor, x.issue, x.change) == (y.actor, y.issue, y.change):
+            continue
+        for fx, fy in itertools.product(PAIR_FRACTIONS, PAIR_FRACTIONS):
+            if fx == 1.0 or fy == 1.0:
+                continue  # one part alone already does it
+            owners.append((x, y, fx, fy))
+    if not owners:
+        return []
+    for x, y, fx, fy in owners:
+        rows = []
+        for lever, f in ((x, fx), (y, fy)):
+            assert lever.before is not None and lever.after is not None
+            rows.append((lever.change, sc.actor_index(lever.actor),  # type: ignore[arg-type]
+                         sc.issue_index(lever.issue),  # type: ignore[arg-type]
+                         lever.before + f * (lever.after - lever.before)))
+        edits.append(rows)
+    n = len(edits)
+    cap = np.repeat(base.capability, n, axis=0)
+    pos = np.repeat(base.position, n, axis=0)
+    sal = np.repeat(base.salience, n, axis=0)
+    for k, rows in enumerate(edits):
+        for kind, a, i, v in rows:
+            (pos if kind == "position" else sal)[k, a, i] = v
+    flags = _deals(Batch(cap, pos, sal, base.scale_min, base.scale_max, base.status_quo,
+                         base.agreement), params) == want
+    best: dict[tuple, Lever] = {}
+    for k, (x, y, fx, fy) in enumerate(owners):
+        if not flags[k]:
+            continue
+        size = fx * x.size + fy * y.size
+        if size >= min(x.size, y.size):
+            continue
+        key = (id(x), id(y))
+        if key not in best or size < best[key].size:
+            parts = tuple(Lever(actor=p.actor, issue=p.issue, change=p.change,
+                                before=p.before,
+                                after=p.before + f * (p.after - p.before),  # type: ignore
+                                size=f * p.size) for p, f in ((x, fx), (y, fy)))
+            best[key] = Lever(actor=f"{x.actor} + {y.actor}", issue=f"{x.issue} + {y.issue}",
+                              change=f"pair: {x.change} + {y.change}", before=None,
+                              after=None, size=size, parts=parts)
+    return sorted(best.values(), key=lambda r: r.size)[:10]
+
+
+def _effect(sc: Scenario, lever: Lever, params: model.AgreementParams, want: bool) -> str:
+    changed = lever.apply(sc)
+    sol = model.solve(changed.batch(), params)
+    if not want:
+        return "breaks the deal"
+    ag = sc.agreement
+    assert ag is not None
+    if not sol.deal[0]:
+        return "opens a deal (at the edge of the search's precision)"
+    return "opens: " + ", ".join(f"{i} {sol.package[0, d]:.1f}"
+                                 for d, i in enumerate(ag.package))
+
+
+def find_levers(scenario: Scenario, params: dict[str, Any] | None = None,
+                pairs: bool = True) -> list[Lever]:
+    """Single changes ranked by size, then the best pairs."""
+    p: model.AgreementParams = model.MODEL.params_for(scenario, params)  # type: ignore
+    now = bool(model.solve(scenario.batch(), p, package=False).deal[0])
+    want = not now
+    singles = _numeric_levers(scenario, p, want) + _structural_levers(scenario, p, want)
+    singles.sort(key=lambda r: (r.size, r.actor or "", r.issue or "", r.change))
+    both = _pairs(scenario, p, singles, want) if pairs else []
+    return [Lever(**{**r.__dict__, "effect": _effect(scenario, r, p, want)})
+            for r in (*singles, *both)]
+
+
+def rank_by_draws(scenario: Scenario, levers: list[Lever], draws: int, seed: int = 0, *,
+                  widen: float = 0.0, params: dict[str, Any] | None = None) -> list[Lever]:
+    """The levers re-ranked by the gain in P(deal) over ``draws`` draws (same draws each)."""
+    base = float(deal_draws(scenario, draws, seed, widen=widen, params=params)[0].mean())
+    out = []
+    for lever in levers:
+        changed = lever.apply(scenario)
+        p = float(deal_draws(changed, draws, seed, widen=widen, params=params)[0].mean())
+        out.append(Lever(**{**lever.__dict__, "gain": p - base}))
+    out.sort(key=lambda r: (-(r.gain or 0.0), r.size))
+    return out
