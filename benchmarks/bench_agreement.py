@@ -7,13 +7,18 @@
    package of every draw (target ≤ 1 s in-process).
 2. The lever search (`realpolitik levers`): single changes and pairs (target ≤ 10 s).
 3. The same for each built-in snapshot.
-Each timing is the best of three runs after a warm-up (compilation excluded).
+Each timing is the best of three runs after a warm-up (compilation excluded), as wall-clock
+seconds and as process CPU seconds (the sum over threads: on a machine shared with other
+jobs, CPU time is what the run itself costs; with NUMBA_NUM_THREADS=1 it is the one-core
+wall time of a quiet machine).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+
+import numpy as np
 
 import realpolitik as rp
 from realpolitik.analysis.deal import deal_draws
@@ -23,27 +28,26 @@ from realpolitik.analysis.whatif import apply, builtin_overlays, load_overlay
 from realpolitik.models import agreement
 
 
-def best(fn, repeat: int = 3) -> float:
+def best(fn, repeat: int = 3) -> str:
     fn()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return f"{min(wall):.3f} (CPU {min(cpu):.3f})"
 
 
 def bench(name: str, sc: rp.Scenario) -> None:
     for widen in (0.0, 0.1):
         p_deal = float(deal_draws(sc, 10_000, 0, widen=widen)[0].mean())
         whole = best(lambda w=widen: deal_draws(sc, 10_000, 0, widen=w))
-        import numpy as np
-
         batch = sample(sc, 10_000, np.random.default_rng(0), uncertain_inputs(sc, widen))
         feasible = best(lambda b=batch: agreement.solve(b, package=False))
-        print(f"| {name} | {widen:g} | {p_deal:.3f} | {feasible:.3f} | {whole:.3f} |")
+        print(f"| {name} | {widen:g} | {p_deal:.3f} | {feasible} | {whole} |")
     levers = best(lambda: find_levers(sc), repeat=1)
-    print(f"| {name} | levers | | | {levers:.2f} |")
+    print(f"| {name} | levers | | | {levers} |")
 
 
 def main() -> None:

@@ -57,7 +57,8 @@ class Lever:
     def shown(self, value: float | None) -> str:
         if value is None:
             return "—"
-        return f"{value:.3f}" if self.change in ("salience", "quota") else f"{value:.1f}"
+        return (f"{value:.3f}" if self.change == "salience" or self.change.startswith("quota")
+                else f"{value:.1f}")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"actor": self.actor, "issue": self.issue, "change": self.change,
@@ -89,7 +90,7 @@ class Lever:
         elif self.change.startswith("red line"):
             line = data["agreement"]["red_lines"][self.target]
             line["min" if self.change.endswith("min") else "max"] = self.after
-        elif self.change == "quota":
+        elif self.change.startswith("quota"):
             data["agreement"]["parties"][self.target]["quota"] = self.after
         elif self.change == "party veto dropped":
             party = data["agreement"]["parties"][self.target]
@@ -220,10 +221,10 @@ def _structural_levers(sc: Scenario, params: model.AgreementParams,
         for k, party in enumerate(ag.parties):
             if party.quota > 0:
                 found = bisect(lambda v, k=k, party=party: Lever(
-                    actor=party.negotiator, issue=None, change="quota", before=party.quota,
-                    after=v, size=0.0, target=k), party.quota, 0.0, 1.0)
+                    actor=None, issue=None, change=f"quota of {party.id}",
+                    before=party.quota, after=v, size=0.0, target=k), party.quota, 0.0, 1.0)
                 if found:
-                    out.append(Lever(**{**found.__dict__, "actor": None}))
+                    out.append(found)
             for v in party.vetoes:
                 lever = Lever(actor=v, issue=None, change="party veto dropped", before=None,
                               after=None, size=1.0, target=k)
@@ -239,8 +240,8 @@ def _structural_levers(sc: Scenario, params: model.AgreementParams,
             members = ag.members(party, sc.actors)
             if len(members) > 1 and party.quota < 1:
                 found = bisect(lambda v, k=k, party=party: Lever(
-                    actor=None, issue=None, change="quota", before=party.quota, after=v,
-                    size=0.0, target=k), party.quota, 1.0, 1.0)
+                    actor=None, issue=None, change=f"quota of {party.id}",
+                    before=party.quota, after=v, size=0.0, target=k), party.quota, 1.0, 1.0)
                 if found:
                     out.append(found)
     return out

@@ -22,7 +22,10 @@ class Fmt(StrEnum):
 
 
 def _fmt(v: float | None) -> str:
-    return "—" if v is None else f"{v + 0.0:.1f}"  # + 0.0: no "-0.0"
+    if v is None:
+        return "—"
+    text = f"{v:.1f}"
+    return "0.0" if text == "-0.0" else text
 
 
 def render_deal(result: DealResult) -> str:
