@@ -95,3 +95,14 @@ def test_whatif_shows_the_deal_before_and_after_beside_the_claim(capsys) -> None
     # a at 50: 4x² − (6·50 + 480)x + 640·50 = 0 (the first-order condition)
     x = (780 - math.sqrt(780**2 - 16 * 32000)) / 8
     assert deal["after"]["package"]["x"] == pytest.approx(x, abs=0.1)
+
+
+def test_levers_with_draws_rank_by_the_change_in_p_deal(capsys) -> None:
+    code, out, _ = run(capsys, "levers", DEAL, "--draws", "300", "--widen", "0.1", "-f", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows
+    gains = [r["p_deal_gain"] for r in rows]
+    assert gains == sorted(gains) and all(g <= 0 for g in gains)  # a deal: losses first
+    code, out, _ = run(capsys, "levers", NODEAL, "--draws", "300", "-f", "json")
+    gains = [r["p_deal_gain"] for r in json.loads(out)]
+    assert gains == sorted(gains, reverse=True) and gains[0] > 0

@@ -389,11 +389,15 @@ def summarise(scenario: Scenario, params: AgreementParams | None = None) -> dict
                          allowed="an agreement section (see docs/formats.md)")
     sol = solve(scenario.batch(), params, winset=True)
     deal = bool(sol.deal[0])
+
+    def clean(v: float) -> float:  # no -0.0 or -1e-16 at the ends of the scale
+        return 0.0 if abs(v) < 1e-9 else float(v)
+
     return {
         "deal": deal,
-        "package": ({i: float(sol.package[0, d]) for d, i in enumerate(ag.package)}
+        "package": ({i: clean(sol.package[0, d]) for d, i in enumerate(ag.package)}
                     if deal else None),
-        "winset": ({i: [float(sol.winset[0, d, 0]), float(sol.winset[0, d, 1])]
+        "winset": ({i: [clean(sol.winset[0, d, 0]), clean(sol.winset[0, d, 1])]
                     for d, i in enumerate(ag.package)} if deal else None),
         "blockers": [] if deal else blockers(scenario, params),
     }
