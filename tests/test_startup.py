@@ -82,3 +82,14 @@ def test_lazy_names_still_resolve():
     assert CLI_BLOCK == BLOCK
     with pytest.raises(AttributeError):
         _ = rp.no_such_name
+
+
+def test_builtin_scenarios_read_fast_equal_the_strict_parser():
+    from realpolitik import scenarios
+    from realpolitik.io.native import parse_yaml
+
+    assert scenarios.names()
+    for name in scenarios.names():
+        strict = parse_yaml(scenarios.path(name).read_text(encoding="utf-8"),
+                            source=f"built-in:{name}")  # duplicate keys, bounds: errors
+        assert scenarios.load(name).model_dump() == strict.model_dump(), name
