@@ -77,6 +77,28 @@ def app_url():
             os.killpg(proc.pid, 9)
 
 
+def _edit_last_cell_of_first_row(page, grid, value: str) -> None:
+    """Type ``value`` into the first row's last column of a data-editor grid: double-click
+    the cell (the grid is a canvas), wait for its editor, replace, commit."""
+    from playwright.sync_api import expect
+
+    target = grid.get_by_test_id("data-grid-canvas")
+    expect(target).to_be_visible()
+    canvas = target.bounding_box()
+    x, y = canvas["x"] + canvas["width"] - 60, canvas["y"] + 35 + 17
+    editor = page.locator("input.gdg-input")  # the grid's cell editor
+    for _ in range(10):  # the grid lays itself out after its tab is shown
+        page.mouse.dblclick(x, y)
+        try:
+            expect(editor).to_be_focused(timeout=2000)
+            break
+        except AssertionError:
+            continue
+    expect(editor).to_be_focused()
+    editor.fill(value)
+    editor.press("Enter")
+
+
 def test_app_in_a_real_browser(app_url, tmp_path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -89,52 +111,70 @@ def test_app_in_a_real_browser(app_url, tmp_path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
             page.set_default_timeout(180_000)
             page.goto(app_url)
-            expect(page.get_by_text("Change a stance or a capability")).to_be_visible()
-            page.get_by_role("button", name="Run", exact=True).click()
-            caption = page.get_by_text(re.compile(r"Forecast of compromise for territory: "))
-            expect(caption).to_be_visible()
-            before = caption.inner_text()
-            plots = page.locator('[data-testid="stImage"] img, [data-testid="stPyplot"] img')
-            expect(plots.first).to_be_visible()
-            page.screenshot(path=str(tmp_path / "1-forecast.png"), full_page=True)
 
-            salience = page.get_by_label("Salience")
-            salience.fill("0.1")
-            salience.press("Enter")
-            expect(page.get_by_text(re.compile(r"1 change\(s\) from the file"))).to_be_visible()
-            expect(caption).not_to_have_text(before)
-            after = caption.inner_text()
-            page.screenshot(path=str(tmp_path / "2-changed.png"), full_page=True)
-            assert float(after.rsplit(":", 1)[1]) != float(before.rsplit(":", 1)[1])
+            def tab(name: str) -> None:
+                page.get_by_role("tab", name=name).click()
 
-            # Monte Carlo, then the tornado: each adds its plot to the forecast's two
-            # (BDM trajectory, actor map); the table's first row is the first issue
+            charts = page.locator(".vega-embed")
+            expect(page.get_by_role("tab", name="Scenario")).to_be_visible()
+            grids = page.locator('[data-testid="stDataFrame"]')
+            expect(grids).to_have_count(2)  # actors and stances, editable
+            page.screenshot(path=str(tmp_path / "1-scenario.png"), full_page=True)
+
+            tab("Forecast")
+            page.get_by_role("button", name="Run forecast").click()
+            expect(page.get_by_text("Forecast per issue and model")).to_be_visible()
+            expect(charts.first).to_be_visible()
+            first_chart = charts.first.inner_html()
+            page.screenshot(path=str(tmp_path / "2-forecast.png"), full_page=True)
+
+            # edit Putin's salience on territory in the stances grid: the forecast follows
+            tab("Scenario")
+            _edit_last_cell_of_first_row(page, grids.nth(1), "0.1")
+            expect(page.get_by_text(re.compile(
+                r"1 change\(s\) from the file: putin/territory: 15 / 0\.80 → 15 / 0\.10"))
+            ).to_be_visible()
+            page.screenshot(path=str(tmp_path / "3-edited.png"), full_page=True)
+            tab("Forecast")
+            expect(charts.first).to_be_visible()
+            assert charts.first.inner_html() != first_chart  # re-drawn for the new numbers
+
+            tab("Monte Carlo")
+            page.get_by_role("button", name="Run Monte Carlo").click()
             mc_caption = page.get_by_text("Monte Carlo: 1,000 draws of compromise, seed 0, "
                                           "widen 0.1")
-            page.get_by_role("button", name="Run Monte Carlo").click()
             expect(mc_caption).to_be_visible()
-            expect(plots).to_have_count(3)
-            plots.nth(2).scroll_into_view_if_needed()
-            page.screenshot(path=str(tmp_path / "3-uncertainty.png"))
-            page.get_by_role("button", name="Sensitivity (tornado)").click()
-            expect(page.get_by_text("Sensitivity of compromise on territory: the ten "
-                                    "inputs that move it most")).to_be_visible()
-            expect(mc_caption).to_have_count(0)
-            expect(plots).to_have_count(3)
+            page.screenshot(path=str(tmp_path / "4-monte-carlo.png"), full_page=True)
+
+            tab("Sensitivity")
+            page.get_by_role("button", name="Run sensitivity (tornado)").click()
+            expect(page.get_by_text("The input that moves each issue most")).to_be_visible()
+            page.screenshot(path=str(tmp_path / "5-sensitivity.png"), full_page=True)
+
+            # the earlier results are still there, side by side
+            tab("Monte Carlo")
+            expect(mc_caption).to_be_visible()
+            tab("Forecast")
+            expect(page.get_by_text("Forecast per issue and model")).to_be_visible()
+
+            tab("What-ifs")
+            page.get_by_role("button", name="Apply what-if").click()
+            expect(page.get_by_text(re.compile(r"What-if 000"))).to_be_visible()
+            page.screenshot(path=str(tmp_path / "6-whatif.png"), full_page=True)
 
             page.locator('input[type="file"]').set_input_files(str(bad))
             error = page.get_by_text(re.compile(r"Could not read the file: bad\.yaml"))
             expect(error).to_be_visible()
             assert "salience" in error.inner_text() and "0 to 1" in error.inner_text()
-            page.screenshot(path=str(tmp_path / "4-bad-upload.png"), full_page=True)
+            page.screenshot(path=str(tmp_path / "7-bad-upload.png"), full_page=True)
         finally:
             browser.close()
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert shots == ["1-forecast.png", "2-changed.png", "3-uncertainty.png",
-                     "4-bad-upload.png"]
+    assert shots == ["1-scenario.png", "2-forecast.png", "3-edited.png", "4-monte-carlo.png",
+                     "5-sensitivity.png", "6-whatif.png", "7-bad-upload.png"]
     keep = os.environ.get("REALPOLITIK_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
