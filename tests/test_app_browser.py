@@ -165,6 +165,12 @@ def test_app_in_a_real_browser(app_url, tmp_path) -> None:
             expect(page.get_by_text(re.compile(r"What-if 000"))).to_be_visible()
             page.screenshot(path=str(tmp_path / "6-whatif.png"), full_page=True)
 
+            tab("Deal")
+            page.get_by_role("button", name="Deal?").click()
+            expect(page.get_by_text(re.compile(r"P\(deal\) = [01]\.\d{3}"))).to_be_visible()
+            expect(page.get_by_text(re.compile(r"Levers: the smallest changes"))).to_be_visible()
+            page.screenshot(path=str(tmp_path / "6b-deal.png"), full_page=True)
+
             page.locator('input[type="file"]').set_input_files(str(bad))
             error = page.get_by_text(re.compile(r"Could not read the file: bad\.yaml"))
             expect(error).to_be_visible()
@@ -174,7 +180,7 @@ def test_app_in_a_real_browser(app_url, tmp_path) -> None:
             browser.close()
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
     assert shots == ["1-scenario.png", "2-forecast.png", "3-edited.png", "4-monte-carlo.png",
-                     "5-sensitivity.png", "6-whatif.png", "7-bad-upload.png"]
+                     "5-sensitivity.png", "6-whatif.png", "6b-deal.png", "7-bad-upload.png"]
     keep = os.environ.get("REALPOLITIK_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)

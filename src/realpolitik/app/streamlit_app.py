@@ -128,7 +128,8 @@ def show_table(frame: pd.DataFrame) -> None:
     clean = frame.astype(object).where(frame.notna(), "")  # no "None" or "NaN" cells
     for c in frame.columns:
         if pd.api.types.is_numeric_dtype(frame[c]):
-            clean[c] = frame[c]
+            clean[c] = frame[c] + 0.0 if pd.api.types.is_float_dtype(frame[c]) else frame[c]
+            # (+ 0.0 turns -0.0 into 0.0)
     st.dataframe(clean, hide_index=True, width="stretch", column_config=numbers(frame))
 
 
