@@ -8,18 +8,20 @@ the specification writes them, so results agree with the reference to rounding.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from ._jit import kernel
 
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _pow(base: float, rho: float) -> float:
     # x ** 1.0 == x exactly; skipping the call keeps Phase A (all exponents 1) cheap
     return base if rho == 1.0 else base**rho
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _utilities(d: float, rho: float) -> tuple[float, float, float]:
     """U_s, U_f and U_sq at normalised distance d with exponent rho (spec §4.3)."""
     u_s = 2.0 - 4.0 * _pow(0.5 - 0.5 * d, rho)
@@ -28,20 +30,20 @@ def _utilities(d: float, rho: float) -> tuple[float, float, float]:
     return u_s, u_f, u_sq
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _utilities_sf(d: float, rho: float) -> tuple[float, float]:
     """U_s and U_f of :func:`_utilities` (U_sq, which does not depend on d, apart)."""
     return 2.0 - 4.0 * _pow(0.5 - 0.5 * d, rho), 2.0 - 4.0 * _pow(0.5 + 0.5 * d, rho)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _eu(s_b: float, p: float, u_s: float, u_f: float, u_sq: float, q: float) -> float:
     """EU of challenging a target of salience s_b that the challenger beats with
     probability p (spec §4.4, the Q-term only)."""
     return s_b * (p * u_s + (1.0 - p) * u_f) + (1.0 - s_b) * u_s - q * u_sq
 
 
-@njit(cache=True)
+@kernel
 def _probabilities(x: np.ndarray, w: np.ndarray, r: np.ndarray, span: float,
                    pairwise: bool, g: np.ndarray, num: np.ndarray, prob: np.ndarray) -> None:
     """Fill ``prob[l, m]`` = P(x_l ▷ x_m) (spec §4.2; the pairwise denominator is the §8
@@ -92,7 +94,7 @@ def _probabilities(x: np.ndarray, w: np.ndarray, r: np.ndarray, span: float,
                     prob[l, m] = num[l, m] / z
 
 
-@njit(cache=True)
+@kernel
 def _median(x: np.ndarray, w: np.ndarray, span: float) -> tuple[float, bool]:
     """The reference's median scan over occupied positions, in input order (spec §6);
     also says whether another position ties exactly with the one returned."""
@@ -120,7 +122,7 @@ def _median(x: np.ndarray, w: np.ndarray, span: float) -> tuple[float, bool]:
     return m, tie
 
 
-@njit(cache=True)
+@kernel
 def _weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
     num = 0.0
     den = 0.0
@@ -130,7 +132,7 @@ def _weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
     return num / den
 
 
-@njit(cache=True)
+@kernel
 def run_one(c: np.ndarray, x0: np.ndarray, s: np.ndarray, rounds: int, q: float,
             pairwise: bool, least_movement: bool, capitulation: bool, own_exponent: bool,
             equal_dangers_error: bool):
@@ -278,7 +280,7 @@ def run_one(c: np.ndarray, x0: np.ndarray, s: np.ndarray, rounds: int, q: float,
     return positions, exponents, medians, means, ties, chosen, partner, counts, status
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def run_batch(c: np.ndarray, x0: np.ndarray, s: np.ndarray, rounds: int, q: float,
               pairwise: bool, least_movement: bool, capitulation: bool,
               own_exponent: bool, equal_dangers_error: bool):

@@ -24,13 +24,15 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from ._jit import kernel
 
 EPS = 1e-9
 MIN_MOVE = 1e-10
 
 
-@njit(cache=True)
+@kernel
 def _ok(m: float, xs: float, hsum: float, hlen: int, hpos: bool, hneg: bool) -> bool:
     """The move test of §4.6 for a side whose history ends with m."""
     if not (MIN_MOVE < abs(m) <= 100 + EPS):
@@ -44,7 +46,7 @@ def _ok(m: float, xs: float, hsum: float, hlen: int, hpos: bool, hneg: bool) -> 
     return (hpos and m > 0) or (hneg and m < 0)
 
 
-@njit(cache=True)
+@kernel
 def _append(c, j, m, move, hsum, hlen, hpos, hneg, has_last):
     if has_last[c, j]:
         last = move[c, j]
@@ -56,18 +58,18 @@ def _append(c, j, m, move, hsum, hlen, hpos, hneg, has_last):
     has_last[c, j] = True
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _side_ok(c, j, move, xs, hsum, hlen, hpos, hneg):
     return _ok(move[c, j], xs[c, j], hsum[c, j], hlen[c, j], hpos[c, j], hneg[c, j])
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _both_ok(c, move, xs, hsum, hlen, hpos, hneg):
     return (_side_ok(c, 0, move, xs, hsum, hlen, hpos, hneg)
             and _side_ok(c, 1, move, xs, hsum, hlen, hpos, hneg))
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _set_moves(c, m_a, m_b, xs, xd, move, y, hsum, hlen, hpos, hneg, has_last):
     """Each actor moves towards its partner (§4.4 step 5); record the planned moves."""
     if xs[c, 0] > xd[c, 1]:
@@ -80,7 +82,7 @@ def _set_moves(c, m_a, m_b, xs, xd, move, y, hsum, hlen, hpos, hneg, has_last):
     y[c, 1] = xs[c, 1] + m_b
 
 
-@njit(cache=True)
+@kernel
 def _outcome(k, c, slot, side_first, sa, pos, x, w, d, ol, uhead, pool_actor, pool_pos,
              pool_next):
     """Outcome of issue k with candidate c's update map for k and actor sa at pos.
@@ -120,7 +122,7 @@ def _outcome(k, c, slot, side_first, sa, pos, x, w, d, ol, uhead, pool_actor, po
     return total / dk
 
 
-@njit(cache=True)
+@kernel
 def _groups(p, q, takes_part, left, members, cnt):
     """The actors on issues p and q by side of the outcomes (§4.2), in actor order:
     group g0 right/right, g1 left/right, g2 right/left, g3 left/left; ``cnt`` their sizes."""
@@ -132,7 +134,7 @@ def _groups(p, q, takes_part, left, members, cnt):
             cnt[gi] += 1
 
 
-@njit(cache=True)
+@kernel
 def _round(x, s, w, d, ol, takes_part, left, issue_ok, p_random, uniforms):
     """One round; ``p_random`` > 0 randomises (§8) with three numbers of ``uniforms`` per valid
     computed candidate, in order. If they run out, the round stops early and reports it
@@ -379,26 +381,26 @@ def _round(x, s, w, d, ol, takes_part, left, issue_ok, p_random, uniforms):
     return realised[:n_real], actor, sup, dem, xs, x0, move, y, gain, eu, eu_max, True
 
 
-@njit(cache=True)
+@kernel
 def realised_none():
     return np.empty(0, np.int64)
 
 
-@njit(cache=True)
+@kernel
 def _grow_i(arr):
     out = np.empty(arr.shape[0] * 2, np.int64)
     out[: arr.shape[0]] = arr
     return out
 
 
-@njit(cache=True)
+@kernel
 def _grow_f(arr):
     out = np.empty(arr.shape[0] * 2)
     out[: arr.shape[0]] = arr
     return out
 
 
-@njit(cache=True)
+@kernel
 def _compute(c, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, has_last, gain,
              valid, x, s, w, d, ol, uhead, pool_actor, pool_pos, pool_next, rand):
     """Equal-gain moves, gain and validity (§4.4), then the clamp (§4.5), then for p > 0
@@ -443,7 +445,7 @@ def _compute(c, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, has_la
                    d, ol, uhead, pool_actor, pool_pos, pool_next, eu, eu_max)
 
 
-@njit(cache=True)
+@kernel
 def _clamp(c, j, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, gain, valid,
            x, s, w, d, ol, uhead, pool_actor, pool_pos, pool_next):
     """Stop the outcome of side j's supply issue at the partner's position (§4.5)."""
@@ -472,7 +474,7 @@ def _clamp(c, j, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg, gain,
                 and _side_ok(c, j, move, xs, hsum, hlen, hpos, hneg))
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _passes(c, j, yj, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_pos,
             pool_next):
     """Would moving side j from xs to yj push the outcome of its supply issue past z?"""
@@ -486,13 +488,13 @@ def _passes(c, j, yj, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_po
     return not (abs(d0) <= EPS or abs(d1) <= EPS or (d0 > 0) == (d1 > 0))
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _shift_to(c, j, z, actor, sup, xs, x, w, d, ol, uhead, pool_actor, pool_pos, pool_next):
     return abs(z - _outcome(sup[c, j], c, j, True, actor[c, j], xs[c, j], x, w, d, ol, uhead,
                             pool_actor, pool_pos, pool_next))
 
 
-@njit(cache=True)
+@kernel
 def _randomise(c, u, v, zz, p, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpos, hneg,
                has_last, gain, valid, x, s, w, d, ol, uhead, pool_actor, pool_pos, pool_next,
                eu, eu_max):
@@ -559,7 +561,7 @@ def _randomise(c, u, v, zz, p, actor, sup, dem, xs, xd, move, y, hsum, hlen, hpo
     valid[c] = _both_ok(c, move, xs, hsum, hlen, hpos, hneg)
 
 
-@njit(cache=True)
+@kernel
 def _positions(x, s, realised, actor, sup, x0, y, fw, sw):
     """Voting positions and new start positions (§6.1, §6.3): the last exchange wins."""
     voting = x.copy()
@@ -598,7 +600,7 @@ def run_round(x: np.ndarray, s: np.ndarray, w: np.ndarray, d: np.ndarray,
     return realised, (actor, sup, dem, xs, x0, move, y, gain, eu, eu_max), voting, new
 
 
-@njit(cache=True)
+@kernel
 def _weighted_outcome(x, w, present):
     """Round.outcome and D_k: sums over actors in actor order (as NumPy's axis-0 sums)."""
     n_a, n_i = x.shape
@@ -615,7 +617,7 @@ def _weighted_outcome(x, w, present):
     return out, d
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def forecast_draws(cap, pos, sal, lo, hi, rounds, fw, sw):
     """Plain Equal Gain for a batch of draws: ``cap[B, A]``, ``pos``/``sal[B, A, I]`` on the
     issues' own scales → the last voting outcome of every draw ``[B, I]`` on those scales.

@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from ._jit import kernel, start_parallel_backend
 
 # parameter codes (the order of the values in models/smp.py)
 LINEAR, SQUARE, QUARTIC, OCTIC, BINARY_VICTORY = 0, 1, 2, 3, 4
@@ -26,15 +28,18 @@ INIT_ONLY, INIT_RCVR, PW_COMP = 0, 1, 2
 
 MAX_TURNS = 100
 
+# pce, turn, run and run_batch are serial and call parallel kernels (see ._jit)
+start_parallel_backend()
 
-@njit(cache=True, inline="always")
+
+@kernel(inline="always")
 def utility(d: float, r: float) -> float:
     if d <= 1.0:
         return (1.0 - d) * (1.0 + d * r)
     return (1.0 - d) * (1.0 + r)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def vote(w: float, ua: float, ub: float, rule: int) -> float:
     delta = ua - ub
     if rule == V_PROP:
@@ -56,7 +61,7 @@ def vote(w: float, ua: float, ub: float, rule: int) -> float:
     return 0.0
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def distance(sal: np.ndarray, p: np.ndarray, q: np.ndarray) -> float:
     num = 0.0
     den = 0.0
@@ -67,7 +72,7 @@ def distance(sal: np.ndarray, p: np.ndarray, q: np.ndarray) -> float:
     return math.sqrt(num / den)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def estimate(r_h: float, r_i: float, adjust: int) -> float:
     """h's estimate of i's risk attitude (§9.5)."""
     if adjust == R_ONETHIRD:
@@ -81,7 +86,7 @@ def estimate(r_h: float, r_i: float, adjust: int) -> float:
     return r_i
 
 
-@njit(cache=True)
+@kernel
 def _victory(s1: float, s2: float, model: int) -> tuple[float, float]:
     if model == LINEAR:
         x1, x2 = s1, s2
@@ -105,7 +110,7 @@ def _victory(s1: float, s2: float, model: int) -> tuple[float, float]:
     return x1 / (x1 + x2), x2 / (x1 + x2)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _coalition_row(ut: np.ndarray, w: np.ndarray, rule: int, a: int, c: np.ndarray) -> None:
     """Coalition strengths C[a][b] and C[b][a] for every b < a (§3.4 step 1); each pair
     sums its voters in voter order, so any order of pairs gives the same bits. ``ut`` is
@@ -126,7 +131,7 @@ def _coalition_row(ut: np.ndarray, w: np.ndarray, rule: int, a: int, c: np.ndarr
     c[a, a] = 1e-8
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def _coalitions_parallel(ut: np.ndarray, w: np.ndarray, rule: int) -> np.ndarray:
     k = ut.shape[0]
     c = np.empty((k, k))
@@ -135,7 +140,7 @@ def _coalitions_parallel(ut: np.ndarray, w: np.ndarray, rule: int) -> np.ndarray
     return c
 
 
-@njit(cache=True)
+@kernel
 def pce(util: np.ndarray, w: np.ndarray, rule: int, victory: int, model: int) -> np.ndarray:
     """Probabilistic Condorcet election (§3.4, §9.1, §9.2): ``util[voter, option]``."""
     n_voters, k = util.shape
@@ -210,7 +215,7 @@ def pce(util: np.ndarray, w: np.ndarray, rule: int, victory: int, model: int) ->
     return p
 
 
-@njit(cache=True)
+@kernel
 def _risk(delta: np.ndarray, cap: np.ndarray, rule: int, victory: int, model: int,
           rng_kind: int) -> np.ndarray:
     """Risk attitudes from a risk-neutral PCE over every actor's position (§4.1, §9.6)."""
@@ -238,7 +243,7 @@ def _risk(delta: np.ndarray, cap: np.ndarray, rule: int, victory: int, model: in
     return r
 
 
-@njit(cache=True)
+@kernel
 def _state(x: np.ndarray, y: np.ndarray, sal: np.ndarray):
     n = x.shape[0]
     delta = np.empty((n, n))
@@ -248,7 +253,7 @@ def _state(x: np.ndarray, y: np.ndarray, sal: np.ndarray):
     return delta
 
 
-@njit(cache=True)
+@kernel
 def _own_view(delta: np.ndarray, r: np.ndarray, adjust: int) -> np.ndarray:
     """U^a[a][q] for every a, q (each actor's view of its own utilities, §4.2)."""
     n = r.shape[0]
@@ -260,7 +265,7 @@ def _own_view(delta: np.ndarray, r: np.ndarray, adjust: int) -> np.ndarray:
     return own
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _principals(v_i: float, v_j: float) -> tuple[float, float]:
     """The principals' own contributions to the strengths of i's and j's sides (§4.3)."""
     a = 1e-10
@@ -276,7 +281,7 @@ def _principals(v_i: float, v_j: float) -> tuple[float, float]:
     return a, b
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _outcome(a: float, b: float, e_sq: float, e_win: float, e_lose: float, s_j: float
              ) -> tuple[float, float]:
     """P(i wins) and k's expected gain from the coalition strengths (§4.3): j yields
@@ -288,7 +293,7 @@ def _outcome(a: float, b: float, e_sq: float, e_win: float, e_lose: float, s_j: 
     return p, e_chlg - e_sq
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def _third_party(w_q: float, uqi: float, uqj: float, uqq: float, a0: float, b0: float,
                  rule: int, commit: int) -> float:
     """Third party q's vote in i's challenge of j, judged against the principals only and
@@ -318,7 +323,7 @@ def _third_party(w_q: float, uqi: float, uqj: float, uqq: float, a0: float, b0: 
     return vote(w_q, vfor_i, vfor_j, rule)
 
 
-@njit(cache=True)
+@kernel
 def challenge(h: int, k: int, i: int, j: int, delta: np.ndarray, r: np.ndarray,
               weight: np.ndarray, total_sal: np.ndarray, rule: int, adjust: int,
               commit: int) -> tuple[float, float]:
@@ -353,12 +358,12 @@ def challenge(h: int, k: int, i: int, j: int, delta: np.ndarray, r: np.ndarray,
     return _outcome(a, b, e_sq, e_win, e_lose, total_sal[j])
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def round4(x: float) -> float:
     return np.trunc(0.5 + x * 10000.0) / 10000.0
 
 
-@njit(cache=True)
+@kernel
 def interpolate(x_i: np.ndarray, x_j: np.ndarray, s_i: np.ndarray, s_j: np.ndarray,
                 p_i: float, inter: int) -> tuple[np.ndarray, np.ndarray]:
     """Proposed new positions of initiator and target (§4.5, §9.8)."""
@@ -391,7 +396,7 @@ def interpolate(x_i: np.ndarray, x_j: np.ndarray, s_i: np.ndarray, s_j: np.ndarr
     return z_i, z_j
 
 
-@njit(cache=True)
+@kernel
 def win_probabilities(x: np.ndarray, own: np.ndarray, cap: np.ndarray, rule: int,
                       victory: int, model: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reported probabilities of each actor's position (§6); also the groups' probabilities
@@ -429,7 +434,7 @@ def win_probabilities(x: np.ndarray, own: np.ndarray, cap: np.ndarray, rule: int
     return out, pg, reps[:n_groups].copy()
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _challenge_own(i: int, j: int, est: np.ndarray, u_i: np.ndarray, u_own: np.ndarray,
                    delta_t: np.ndarray, weight: np.ndarray, total_sal: np.ndarray, rule: int,
                    commit: int, vq: np.ndarray) -> tuple[float, float]:
@@ -481,7 +486,7 @@ def _challenge_own(i: int, j: int, est: np.ndarray, u_i: np.ndarray, u_own: np.n
     return _outcome(a, b, e_sq, e_win, e_lose, total_sal[j])
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def _targets(delta, r, weight, total_sal, rule, adjust, commit):
     n = r.shape[0]
     delta_t = np.ascontiguousarray(delta.T)
@@ -515,7 +520,7 @@ def _targets(delta, r, weight, total_sal, rule, adjust, commit):
     return target, best_p, best_g
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def _proposal_values(y, sal, r, own, prop_i, prop_j, z_i, z_j):
     """Val[a][proposal] (§4.7): the mean utility of the state after each proposal. Each
     proposal's sum runs over q in ascending order as the specification fixes; the
@@ -539,7 +544,7 @@ def _proposal_values(y, sal, r, own, prop_i, prop_j, z_i, z_j):
     return val
 
 
-@njit(cache=True)
+@kernel
 def turn(x, y, sal, cap, weight, total_sal, ideal, identity, r, delta, own, params,
          uniforms):
     """One transition (§4). Returns new positions, new ideals, the targets, the proposal
@@ -639,7 +644,7 @@ def turn(x, y, sal, cap, weight, total_sal, ideal, identity, r, delta, own, para
     return new_x, new_y, target, prop_i, prop_j, chosen
 
 
-@njit(cache=True)
+@kernel
 def _dist(a: np.ndarray, b: np.ndarray) -> float:
     total = 0.0
     for i in range(a.shape[0]):
@@ -651,7 +656,7 @@ def _dist(a: np.ndarray, b: np.ndarray) -> float:
     return total
 
 
-@njit(cache=True)
+@kernel
 def run(x0, sal, cap, ideal, identity, params, uniforms):
     """A whole run (§5). Returns positions[T+1, n, m], risk[T+1, n], win probabilities
     [T+1, n], stop ratios[T], targets[T, n], chosen options[T, n] (-1 = status quo, else
@@ -710,7 +715,7 @@ def run(x0, sal, cap, ideal, identity, params, uniforms):
             ratios[:t].copy(), targets[:t].copy(), movers[:t].copy(), pg, reps)
 
 
-@njit(cache=True)
+@kernel
 def run_batch(x0, sal, cap, ideal, identity, params, uniforms):
     """Final probability-weighted and most likely positions for B draws."""
     b, _n, m = x0.shape
