@@ -67,7 +67,7 @@ def latest_day(date: str) -> dt.date:
 
 def test_one_whatif_per_article() -> None:
     assert [w[:3] for w in WHATIFS] == ARTICLES
-    assert SNAPS == ["2016-12-nagato", "2018-11-singapore"]
+    assert SNAPS == ["2016-12-nagato", "2018-11-singapore", "2026-02-suspended"]
 
 
 @pytest.mark.parametrize("name", WHATIFS + SNAPS)
@@ -101,10 +101,14 @@ def test_snapshot_evidence_is_not_from_the_future(name: str) -> None:
         assert latest_day(date) <= ov.as_of, f"{name} {path}: {ev.source} dated {date}"
 
 
-def test_snapshots_are_in_date_order_and_before_the_default() -> None:
+def test_snapshots_are_in_date_order_and_only_earlier_ones_are_backtested() -> None:
+    from realpolitik.analysis.backtest import snapshots
+
     dates = [load_overlay(s).as_of for s in SNAPS]
     assert dates == sorted(dates)
-    assert dates[-1] < dt.date(2019, 1, 22)
+    backtested = [name for name, _ in snapshots()]
+    assert backtested == ["2016-12-nagato", "2018-11-singapore", "2019-01-default"]
+    assert load_overlay("2026-02").as_of == dt.date(2026, 2, 7)   # a forecast, not a backtest
 
 
 @pytest.mark.parametrize("name", WHATIFS + SNAPS)

@@ -298,13 +298,17 @@ def load_outcomes(scenario: str = "russia-japan") -> Outcomes:
 def snapshots(scenario: str = "russia-japan", base: Scenario | None = None
               ) -> list[tuple[str, Scenario]]:
     """The scenario as of each snapshot date, oldest first; the default (or ``base``, a
-    scenario with the same ids) comes last."""
+    scenario with the same ids) comes last. A snapshot dated after the default (such as
+    February 2026) is a forecast of what is still to come, not a backtest: it is left out,
+    since the outcomes it would be scored on happened before it."""
     from .. import scenarios as builtin
     from .whatif import apply, builtin_overlays, load_overlay
 
     base = builtin.load(scenario) if base is None else base
-    out = [(stem, apply(base, load_overlay(stem, scenario)))
-           for stem in builtin_overlays(scenario, "snapshots")]
+    overlays = [(stem, load_overlay(stem, scenario))
+                for stem in builtin_overlays(scenario, "snapshots")]
+    out = [(stem, apply(base, ov)) for stem, ov in overlays
+           if base.as_of is None or ov.as_of is None or ov.as_of <= base.as_of]
     out.append((f"{base.as_of:%Y-%m}-default" if base.as_of else "default", base))
     return out
 
