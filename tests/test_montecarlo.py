@@ -113,8 +113,14 @@ def test_interruption_keeps_completed_draws() -> None:
 def test_summary_statistics_and_anchor_probabilities() -> None:
     sc = uncertain_tiny()
     result = simulate(sc, "compromise", 4000, seed=2)
-    land = result.summary()[0]
+    land = result.records()[0]
     values = result.forecasts[:, 0]
+    table = result.summary()
+    assert list(table.columns) == ["issue", "n", "mean", "median", "sd", "mcse", "q5", "q25",
+                                   "q75", "q95"]
+    assert list(table["issue"]) == list(sc.issue_ids)
+    assert table.loc[0, "mean"] == pytest.approx(values.mean())
+    assert table.loc[0, "q95"] == pytest.approx(np.percentile(values, 95))
     assert land["mean"] == pytest.approx(values.mean())
     assert land["mcse"] == pytest.approx(values.std(ddof=1) / np.sqrt(4000))
     assert land["quantiles"]["5"] <= land["median"] <= land["quantiles"]["95"]
@@ -150,6 +156,25 @@ def test_sobol_on_an_issue_decided_by_one_actor() -> None:
     morris = global_indices(sc, "compromise", method="morris", samples=20, delta=0.1)
     m = morris[morris.issue == "money"].set_index("input")
     assert m["mu_star"].idxmax() == "c:position:money"
+
+
+def test_global_indices_are_ranked_without_the_inputs_that_do_nothing() -> None:
+    data = yaml.safe_load(TINY)
+    data["stances"][3]["salience"] = 0.0  # a's money stance no longer counts
+    sc = rp.Scenario.model_validate(data)
+    frame = global_indices(sc, "compromise", method="sobol", samples=256, delta=0.1)
+    assert list(dict.fromkeys(frame["issue"])) == [i for i in sc.issue_ids
+                                                   if i in set(frame["issue"])]
+    for _, group in frame.groupby("issue", sort=False):
+        assert list(group["ST"]) == sorted(group["ST"], reverse=True)
+    assert ((frame["ST"] != 0) | (frame["S1"] != 0)).all()
+    # the compromise model forecasts issue by issue: an input on the other issue has no
+    # effect at all and is left out; every input on the issue itself stays
+    money = set(frame[frame.issue == "money"]["input"])
+    land = set(frame[frame.issue == "land"]["input"])
+    assert not any(name.endswith(":land") for name in money)
+    assert not any(name.endswith(":money") for name in land)
+    assert {"a:position:money", "c:position:money", "c:salience:money"} <= money
 
 
 def test_cli_simulate_json_and_atomic_output(tmp_path: Path, capsys, monkeypatch) -> None:

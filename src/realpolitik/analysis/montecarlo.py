@@ -14,11 +14,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InputError
+
+if TYPE_CHECKING:  # pandas loads where a table is built
+    import pandas as pd
 from ..models import get
 from ..scenario import Scenario
 from .uncertainty import sample, uncertain_inputs
@@ -48,7 +51,19 @@ class MonteCarloResult:
     def partial(self) -> bool:
         return self.draws < self.draws_requested
 
-    def summary(self) -> list[dict[str, Any]]:
+    def summary(self) -> pd.DataFrame:
+        """One row per issue: n, mean, median, sd, mcse and the 5/25/75/95 % quantiles."""
+        import pandas as pd
+
+        rows = [{"issue": e["id"], "n": e["n"], "mean": e["mean"], "median": e["median"],
+                 "sd": e["sd"], "mcse": e["mcse"],
+                 **{f"q{q}": v for q, v in e["quantiles"].items()}}
+                for e in self.records()]
+        return pd.DataFrame(rows).astype({c: float for c in ("mean", "median", "sd", "mcse")})
+
+    def records(self) -> list[dict[str, Any]]:
+        """The summary as plain data per issue, with the share of draws at or above each
+        anchor (the JSON output's ``issues``)."""
         out = []
         for i, issue in enumerate(self.scenario.issues):
             values = self.forecasts[:, i]
@@ -86,7 +101,7 @@ class MonteCarloResult:
             "partial": self.partial,
             "widen": self.widen,
             "uncertain_inputs": self.uncertain,
-            "issues": self.summary(),
+            "issues": self.records(),
         }
 
 

@@ -147,4 +147,17 @@ def global_indices(scenario: Scenario, model: str = "compromise", *, method: str
                              "mu_star": float(res["mu_star"][k]),
                              "sigma": float(res["sigma"][k]),
                              "mu_star_conf": float(res["mu_star_conf"][k])})
-    return pd.DataFrame(rows)
+    return _ranked(pd.DataFrame(rows), scenario, method)
+
+
+def _ranked(frame: pd.DataFrame, scenario: Scenario, method: str) -> pd.DataFrame:
+    """Issue by issue in scenario order, the inputs that matter most first; inputs with no
+    effect at all (every index exactly 0) are left out."""
+    if frame.empty:
+        return frame
+    key, other = ("ST", "S1") if method == "sobol" else ("mu_star", "sigma")
+    keep = (frame[key] != 0) | (frame[other] != 0)
+    order = {issue: k for k, issue in enumerate(scenario.issue_ids)}
+    ranked = frame[keep].assign(_issue=frame["issue"].map(order)).sort_values(
+        ["_issue", key], ascending=[True, False], kind="stable")
+    return ranked.drop(columns="_issue").reset_index(drop=True)

@@ -43,7 +43,9 @@ def _progress_bar(show: bool | None):
     return bar, None
 
 
-def render_simulation(result: MonteCarloResult) -> str:
+def render_simulation(result: MonteCarloResult, point=None) -> str:
+    """The Monte Carlo table; ``point`` (the model's forecast on the scenario as given, per
+    issue) is shown beside the mean."""
     from rich.table import Table
 
     sc = result.scenario
@@ -51,20 +53,24 @@ def render_simulation(result: MonteCarloResult) -> str:
              + (f" of {result.draws_requested:,} (PARTIAL)" if result.partial else "")
              + f", seed {result.seed}")
     table = Table(title=title)
-    for col in ("issue", "mean", "median", "5%", "25%", "75%", "95%", "mcse",
-                "P(≥ anchor)"):
+    cols = ("issue", *(("point",) if point is not None else ()), "mean", "median", "5%",
+            "25%", "75%", "95%", "mcse", "P(≥ anchor)")
+    for col in cols:
         table.add_column(col, justify="left" if col in ("issue", "P(≥ anchor)") else "right")
 
     def f(v: float | None) -> str:
-        return "—" if v is None else f"{v:.1f}"
+        return "—" if v is None or v != v else f"{v:.1f}"
 
-    for entry in result.summary():
+    for k, entry in enumerate(result.records()):
+        issue = sc.issues[k]
+        # an anchor at the bottom of the scale is reached by every draw: no information
         anchors = "\n".join(f"≥{a['value']:g} {a['label']}: {a['p_at_or_above']:.2f}"
-                            for a in entry["anchors"])
+                            for a in entry["anchors"] if a["value"] > issue.scale.min)
         q = entry["quantiles"]
         mcse = "—" if entry["mcse"] is None else f"{entry['mcse']:.2f}"
-        table.add_row(entry["id"], f(entry["mean"]), f(entry["median"]), f(q["5"]), f(q["25"]),
-                      f(q["75"]), f(q["95"]), mcse, anchors)
+        shown = (f(float(point[k])),) if point is not None else ()
+        table.add_row(entry["id"], *shown, f(entry["mean"]), f(entry["median"]), f(q["5"]),
+                      f(q["25"]), f(q["75"]), f(q["95"]), mcse, anchors)
     return render(table, *(f"note: {note}" for note in result.notes))
 
 
@@ -121,14 +127,17 @@ def simulate(
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     elif fmt is OutputFormat.csv:
         rows = ["issue,n,mean,median,sd,mcse,q5,q25,q75,q95"]
-        for e in result.summary():
+        for e in result.records():
             q = e["quantiles"]
             vals = [e["n"], e["mean"], e["median"], e["sd"], e["mcse"], q["5"], q["25"],
                     q["75"], q["95"]]
             rows.append(",".join([e["id"], *("" if v is None else repr(v) for v in vals)]))
         text = "\n".join(rows)
     else:
-        text = render_simulation(result)
+        from .. import forecast as point_forecast
+
+        point = point_forecast(sc, model, seed=seed, **parse_params(param)).forecast
+        text = render_simulation(result, point)
     emit(text, output)
 
 

@@ -145,7 +145,7 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
         out.append(f'<h2 id="uncertainty">Uncertainty ({escape(model)}, {mc.draws:,} draws)'
                    "</h2>")
         urows = []
-        for entry in mc.summary():
+        for entry in mc.records():
             q = entry["quantiles"]
             anchors = "<br>".join(f"P(≥ {a['value']:g}) = {a['p_at_or_above']:.2f}"
                                   for a in entry["anchors"])
