@@ -38,7 +38,8 @@ th, td { border-bottom: 1px solid var(--rule); padding: .3rem .4rem; text-align:
 @media (max-width: 640px) { body { padding: .5rem; } table { font-size: .8rem; }
   th, td { padding: .2rem; } }
 @media print { nav { display: none; } h2 { break-before: page; } figure, tr { break-inside:
-  avoid; } a { color: inherit; text-decoration: none; } }
+  avoid; } a { color: inherit; text-decoration: none; } body { max-width: none; padding: 0; }
+  table { font-size: .72rem; } th, td { padding: .15rem .25rem; overflow-wrap: anywhere; } }
 """
 
 
@@ -121,11 +122,16 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
     out.append('<h2 id="forecasts">Forecasts by model</h2>')
     rows = []
     for i, issue in enumerate(sc.issues):
-        cells = [escape(issue.id)]
+        # the anchors once per issue, each forecast with the value of its nearest anchor:
+        # the table then fits a laptop screen and an A4 page with every model
+        legend = " · ".join(f"{a.value:g}: {escape(a.label)}" for a in issue.anchors)
+        cells = [f"<b>{escape(issue.id)}</b>"
+                 + (f'<div class="small muted">{legend}</div>' if legend else "")]
         for m in chosen:
             v = float(results[m].forecast[i])
             anchor = sc.nearest_anchor(issue.id, v)
-            hint = f'<div class="small muted">{escape(anchor.label)}</div>' if anchor else ""
+            hint = (f'<div class="small muted" title="{escape(anchor.label)}">'
+                    f"≈ {anchor.value:g}</div>") if anchor else ""
             cells.append(f"{_fmt(v)}{hint}")
         rows.append(cells)
     out.append(_table(["issue", *chosen], rows, numeric=set(range(1, len(chosen) + 1))))
