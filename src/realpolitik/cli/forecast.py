@@ -87,7 +87,8 @@ def render_table(scenario: Scenario, results: list[Result]) -> str:
                   + (f" (as of {scenario.as_of})" if scenario.as_of else ""))
     table.add_column("issue", style="bold")
     for r in results:
-        table.add_column(r.model, justify="right")
+        table.add_column(r.model, justify="right",
+                         min_width=len(r.model))  # model names in full
     table.add_column("nearest anchor to the first model's forecast")
     for i, issue in enumerate(scenario.issues):
         cells = [_fmt(r.forecast[i]) for r in results]
