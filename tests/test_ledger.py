@@ -129,3 +129,13 @@ def test_cli_add_hashes_the_builtin_scenario(capsys, tmp_path: Path) -> None:
     names = [i["name"] for i in entry["inputs"]]
     assert "built-in:russia-japan.yaml" in names
     assert any(n.startswith("built-in:russia-japan/") for n in names)
+
+
+def test_project_ledger_is_intact() -> None:
+    root = Path(__file__).resolve().parents[1]
+    entries = lg.read_ledger(root / "forecasts" / "ledger.jsonl")
+    assert entries and lg.verify(entries) == []
+    first = entries[0]
+    assert first["forecast"]["snapshot"] == "2026-02-suspended"
+    assert any(i["name"] == "built-in:russia-japan/snapshots/2026-02-suspended.yaml"
+               for i in first["inputs"])
