@@ -41,3 +41,28 @@ def tiny():
     import realpolitik
 
     return realpolitik.load(FIXTURES / "tiny.yaml")
+
+
+def stop_process_group(proc, grace: float = 20.0) -> None:
+    """End a server started with ``start_new_session=True`` and everything it started:
+    SIGTERM to the group, then SIGKILL to whatever is left after ``grace`` seconds (a
+    Streamlit child can outlive its parent's SIGTERM on a loaded machine)."""
+    import signal
+    import time
+
+    def alive() -> bool:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    if alive():
+        os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while alive() and time.monotonic() < deadline:
+        proc.poll()  # reap the parent so it does not linger as a zombie
+        time.sleep(0.2)
+    if alive():
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import stop_process_group
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -75,8 +77,7 @@ def test_every_tour_command_runs_as_written(tour_dir):
                     time.sleep(0.5)
                 assert _port_open(8501), f"`{line}` did not start listening on 8501"
             finally:
-                os.killpg(proc.pid, 15)
-                proc.wait(timeout=30)
+                stop_process_group(proc)
             continue
         done = subprocess.run(["bash", "-c", line], cwd=folder, env=env, capture_output=True,
                               text=True, timeout=600)
