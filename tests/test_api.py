@@ -9,7 +9,7 @@ import pytest
 import realpolitik as rp
 from realpolitik.analysis import backtest, montecarlo, sensitivity, timeline, whatif
 
-from .conftest import require_shared
+from .conftest import FIXTURES, require_shared
 
 
 def test_simulate_shortcut() -> None:
@@ -83,3 +83,26 @@ def test_a_scenarios_own_model_parameters_apply_to_every_analysis() -> None:
 
     assert cell(sc) == "86.2"  # BDM after 10 rounds
     assert cell(own) == f"{rp.forecast(sc, 'bdm', rounds=0).forecast[3]:.1f}" == "70.0"
+
+
+def test_realpolitik_models_is_the_subpackage_and_model_names_lists_them() -> None:
+    import types
+
+    import realpolitik.models
+
+    assert isinstance(rp.models, types.ModuleType) and rp.models is realpolitik.models
+    assert rp.model_names() == rp.models.names()
+    with pytest.warns(DeprecationWarning, match="model_names"):
+        assert rp.models() == rp.model_names()  # the old call still works, with a warning
+
+
+def test_the_module_level_run_takes_the_seed_seriously() -> None:
+    from realpolitik.models import exchange, smp
+
+    sc = rp.load(FIXTURES / "tiny.yaml")
+    one = smp.run(sc, seed=3, transitions="stochastic")
+    two = smp.run(sc, seed=3, transitions="stochastic")
+    np.testing.assert_array_equal(one.trajectory, two.trajectory)
+    assert one.seed == 3 and one.params["transitions"] == "stochastic"
+    np.testing.assert_array_equal(exchange.run(sc, seed=3, p=0.5).forecast,
+                                  exchange.run(sc, seed=3, p=0.5).forecast)

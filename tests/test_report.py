@@ -94,13 +94,67 @@ def test_report_cli_writes_atomically(tmp_path, capsys) -> None:
 
 
 def test_notebook_views(rj) -> None:
-    html = rj._repr_html_()
+    from realpolitik.report.notebook import result_html, scenario_html
+
+    html = scenario_html(rj)
     assert "<table>" in html and "Habomai and Shikotan" in html and "<svg" in html
     result = rp.forecast(rj, model="bdm", rounds=3)
-    html = result._repr_html_()
+    html = result_html(result)
     assert "territory" in html and "nearest anchor" in html and "<svg" in html
-    # a result of a scenario that is not built in still renders, without the plot
+    # a closed-form result has no trajectory plot; a user scenario works like a built-in one
     from .conftest import FIXTURES
 
-    plain = rp.forecast(rp.load(FIXTURES / "tiny.yaml"), model="median")._repr_html_()
+    plain = result_html(rp.forecast(rp.load(FIXTURES / "tiny.yaml"), model="median"))
     assert "land" in plain and "<svg" not in plain
+
+
+def test_notebook_views_use_the_scenario_run_not_one_reloaded_by_name(rj) -> None:
+    """A user's scenario that shares a built-in name shows its own issues and anchors."""
+    from realpolitik.report.notebook import result_html
+
+    from .conftest import FIXTURES
+
+    own = rp.load(FIXTURES / "tiny.yaml").replace(name="russia-japan")
+    html = result_html(rp.forecast(own, model="median"))
+    assert "land" in html and "territory" not in html
+
+
+def test_jupyter_shows_results_through_the_formatter_registered_at_the_top(rj) -> None:
+    shell_mod = pytest.importorskip("IPython.core.interactiveshell")
+    shell = shell_mod.InteractiveShell.instance()
+    try:
+        rp._register_notebook_views()
+        data, _ = shell.display_formatter.format(rp.forecast(rj, model="median"))
+        assert "nearest anchor" in data["text/html"]
+        data, _ = shell.display_formatter.format(rj)
+        assert "Habomai and Shikotan" in data["text/html"]
+    finally:
+        shell_mod.InteractiveShell.clear_instance()
+
+
+def test_the_core_has_no_html_of_its_own() -> None:
+    assert not hasattr(rp.Scenario, "_repr_html_") and not hasattr(rp.Result, "_repr_html_")
+
+
+
+def test_plots_leave_the_callers_matplotlib_settings_alone(rj) -> None:
+    import subprocess
+    import sys
+
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    fig = plots.trajectory(rp.forecast(rj, model="bdm", rounds=2), rj, "territory")
+    assert fig.axes[0].xaxis.label.get_fontsize() == 9  # the house style, on the figure
+    plots.save(fig, fmt="svg")
+    assert dict(matplotlib.rcParams) == before
+    # importing the module chooses no backend and changes no setting
+    code = ("import matplotlib; b = matplotlib.get_backend(); f = matplotlib.rcParams['font.size'];"
+            "import realpolitik.report.plots; import realpolitik.report.html;"
+            "assert matplotlib.get_backend() == b, matplotlib.get_backend();"
+            "assert matplotlib.rcParams['font.size'] == f; print('ok')")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "MPLBACKEND"}
+    env["MPLBACKEND"] = "svg"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    assert out.stdout.strip() == "ok"

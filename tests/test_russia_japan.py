@@ -116,7 +116,7 @@ def test_capabilities_follow_the_cinc_rule(rj) -> None:
 
 
 def test_every_model_forecasts_every_issue(rj) -> None:
-    for name in rp.models():
+    for name in rp.model_names():
         result = rp.forecast(rj, model=name)
         assert result.forecast.shape == (len(rj.issues),)
         if name == "agreement":  # forecasts the package issues only

@@ -153,3 +153,25 @@ def test_forecast_changes_only_where_the_overlay_acts(tiny) -> None:
 def test_missing_overlay_file_is_file_not_found(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="file not found"):
         load_overlay(tmp_path / "gone.yaml")
+
+
+def test_the_spread_uses_the_point_forecasts_parameters_and_seed() -> None:
+    """The 5–95 % band of a what-if comes from the same model parameters and seed as its
+    point forecast (it once ran BDM's default ten rounds around a zero-round forecast)."""
+    import realpolitik as rp
+    from realpolitik.analysis.montecarlo import simulate
+
+    sc = rp.load("russia-japan")
+    overlay = load_overlay("002")
+    params = {"bdm": {"rounds": 0}}
+    table = compare(sc, overlay, ["bdm"], params=params, draws=64, seed=5)
+    changed = apply(sc, overlay)
+    mc = simulate(changed, "bdm", 64, 5, params={"rounds": 0}).forecasts
+    point = rp.forecast(changed, "bdm", seed=5, rounds=0).forecast
+    for row in table.itertuples():
+        j = changed.issue_index(row.issue)
+        assert row.whatif == point[j]
+        assert row.whatif_p05 == np.percentile(mc[:, j], 5)
+        assert row.whatif_p95 == np.percentile(mc[:, j], 95)
+    default = compare(sc, overlay, ["bdm"], draws=64, seed=5)
+    assert not np.array_equal(default["whatif_p95"], table["whatif_p95"])

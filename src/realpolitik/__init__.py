@@ -11,21 +11,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# The subpackage (light) before the function `models()` below replaces the attribute, so
-# that a later `import realpolitik.models.x` finds it loaded and cannot rebind the name.
-from . import models as _models  # noqa: F401
+# `realpolitik.models` is the subpackage (light to import); the model names are
+# `model_names()`.
+from . import models as models
 from .errors import InputError
 
 if TYPE_CHECKING:
+    from numpy.random import Generator
+
     from .models import Result
     from .scenario import Batch, Scenario
 
 __all__ = ["Batch", "InputError", "Result", "Scenario", "apply_whatif", "backtest", "forecast",
-           "load", "models", "save", "sensitivity", "simulate", "timeline", "whatif"]
+           "load", "model_names", "save", "sensitivity", "simulate", "timeline", "whatif"]
 __version__ = "0.1.0"
 
 
@@ -66,18 +69,13 @@ def save(scenario: Scenario, path: str | Path, *, fmt: str | None = None) -> Non
 
 
 def forecast(scenario: Scenario | str | Path, model: str = "compromise", *,
-             seed: int | None = None, **params: object) -> Result:
-    """Run one model on a scenario (a Scenario, a built-in name or a file path)."""
-    import numpy as np
+             seed: int | Generator | None = None, **params: object) -> Result:
+    """Run one model on a scenario (a Scenario, a built-in name or a file path): the
+    scenario's own model parameters, overridden by ``params``; ``seed`` an int, a numpy
+    Generator or None (see ``models.evaluate``)."""
+    from .models import evaluate
 
-    from .models import get
-    from .scenario import Scenario
-
-    if not isinstance(scenario, Scenario):
-        scenario = load(scenario)
-    rng = np.random.default_rng(seed)
-    spec = get(model)
-    return spec.run(scenario, rng=rng, seed=seed, **spec.params_for(scenario, params).model_dump())
+    return evaluate(model, _scenario(scenario), params=params, rng=seed)
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:
@@ -161,8 +159,33 @@ def timeline(scenario: str = "russia-japan") -> Any:
     return load_timeline(scenario)
 
 
-def models() -> list[str]:
+def model_names() -> list[str]:
     """Names of every registered model."""
     from .models import names
 
     return names()
+
+
+def _notebook_view(name: str) -> Callable[[Any], str]:
+    def view(obj: Any) -> str:
+        from .report import notebook
+
+        return getattr(notebook, name)(obj)
+
+    return view
+
+
+def _register_notebook_views() -> None:
+    """Let Jupyter show a Scenario or a Result as HTML (``report/notebook.py``): registered
+    here, at the top, so the core never imports the report layer. Nothing happens outside
+    IPython, and IPython itself is never imported."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type_by_name("realpolitik.scenario", "Scenario", _notebook_view("scenario_html"))
+    html.for_type_by_name("realpolitik.models.base", "Result", _notebook_view("result_html"))
+
+
+_register_notebook_views()

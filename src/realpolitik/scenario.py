@@ -692,11 +692,6 @@ class Scenario(_Strict):
             return None
         return min(anchors, key=lambda a: (abs(a.value - value), a.value))
 
-    def _repr_html_(self) -> str:  # Jupyter
-        from .report.notebook import scenario_html
-
-        return scenario_html(self)
-
     def replace(self, **changes: object) -> Scenario:
         """A new, re-validated Scenario with the given top-level fields changed."""
         data = self.model_dump()

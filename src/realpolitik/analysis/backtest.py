@@ -164,11 +164,11 @@ def deu_forecasts(data: DeuData, model: str, weights: str, *, seed: int = 0,
                   institutions: str = "average") -> tuple[np.ndarray, list[str]]:
     """One model's forecast per DEU issue under a capability scheme (NaN where the model
     could not run), and the reasons for any issue left without a forecast."""
-    from ..models import get
+    from ..models import get, resolve_rng
 
     m = get(model)
-    params = m.validate_params({}).model_dump()
-    rng = np.random.default_rng(seed)
+    params = m.params_for(None)  # every model at its defaults: nothing is tuned on DEU
+    rng, _, _ = resolve_rng(seed)  # one stream through every group, in order
     out = np.full(len(data.issue_ids), np.nan)
     reasons: list[str] = []
     for rows, capability, note in _groups(data, weights, institutions):
@@ -179,13 +179,10 @@ def deu_forecasts(data: DeuData, model: str, weights: str, *, seed: int = 0,
         ]
         for part in parts:
             try:
-                f = np.asarray(m.forecast_batch(_batch(data, part, capability), rng=rng,
-                                                **params), float)
-                out[part] = f.reshape(-1)[: len(part)] if f.size == len(part) else np.nan
-                if f.size != len(part):
-                    reasons.append(f"{note or weights}: forecast of shape {f.shape}")
-            except Exception as exc:  # a model that cannot run here is skipped, with why
-                reasons.append(f"{note or weights}: {type(exc).__name__}: {exc}")
+                out[part] = m.evaluate(_batch(data, part, capability), params=params,
+                                       rng=rng)[0]
+            except InputError as exc:  # a model that cannot run here is skipped, with why
+                reasons.append(f"{note or weights}: {exc}")
     return out, reasons
 
 
@@ -318,19 +315,17 @@ def russia_japan_backtest(models: Sequence[str] | None = None, *, seed: int = 0,
                           ) -> pd.DataFrame:
     """Every model's forecast from every snapshot against the coded outcome, per issue:
     columns snapshot, as_of, model, issue, forecast, outcome, error (absolute), note."""
-    from ..models import get, names
+    from ..models import evaluate, names
 
     coded = {o.issue: o for o in load_outcomes(scenario).outcomes}
     rows = []
     for snap, sc in snapshots(scenario, base):
         for name in models or names():
-            m = get(name)
             try:
-                f = m.run(sc, rng=np.random.default_rng(seed), seed=seed,
-                          **m.params_for(sc).model_dump()).forecast
+                f = evaluate(name, sc, rng=seed).forecast
                 note = ""
-            except Exception as exc:  # skipped, with why
-                f, note = np.full(len(sc.issues), np.nan), f"{type(exc).__name__}: {exc}"
+            except InputError as exc:  # a model that cannot run on this snapshot: why
+                f, note = np.full(len(sc.issues), np.nan), str(exc)
             for i, issue in enumerate(sc.issue_ids):
                 o = coded.get(issue)
                 value = math.nan if o is None or o.value is None else o.value

@@ -22,7 +22,7 @@ from ..errors import InputError
 
 if TYPE_CHECKING:  # pandas loads where a table is built
     import pandas as pd
-from ..models import get
+from ..models import evaluate, get
 from ..scenario import Scenario
 from .uncertainty import sample, uncertain_inputs
 
@@ -114,14 +114,13 @@ def _blocks(draws: int) -> list[tuple[int, int]]:
 def run_blocks(scenario: Scenario, model: str, params: dict[str, Any], seed: int,
                widen: float, blocks: list[tuple[int, int]], n_blocks: int) -> np.ndarray:
     """Forecasts ``[sum of sizes, I]`` for the given blocks (the unit of work of a task)."""
-    spec = get(model)
     inputs = uncertain_inputs(scenario, widen)
     children = np.random.SeedSequence(seed).spawn(n_blocks)
     out = []
     for k, size in blocks:
         sample_rng, model_rng = (np.random.default_rng(s) for s in children[k].spawn(2))
         batch = sample(scenario, size, sample_rng, inputs)
-        out.append(spec.forecast_batch(batch, rng=model_rng, **params))
+        out.append(evaluate(model, batch, params=params, rng=model_rng))
     return np.concatenate(out, axis=0) if out else np.empty((0, len(scenario.issues)))
 
 

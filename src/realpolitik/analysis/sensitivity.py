@@ -41,7 +41,7 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
     positions, of 0–1 for salience, of the value for capability).
     """
     spec = get(model)
-    p = spec.params_for(scenario, params).model_dump()
+    p = spec.params_for(scenario, params)
     inputs = uncertain_inputs(scenario, widen=delta)
     if not inputs:
         raise InputError("nothing to vary: no uncertainty declared and delta is 0",
@@ -53,8 +53,7 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
         lo, hi = _bounds(u)
         values[1 + 2 * k, k] = lo
         values[2 + 2 * k, k] = hi
-    forecasts = spec.forecast_batch(with_values(scenario, inputs, values),
-                                    rng=np.random.default_rng(seed), **p)
+    forecasts = spec.evaluate(with_values(scenario, inputs, values), params=p, rng=seed)
     base = forecasts[0]
     rows = []
     for k, u in enumerate(inputs):
@@ -104,7 +103,7 @@ def global_indices(scenario: Scenario, model: str = "compromise", *, method: str
         raise InputError(f"samples {samples} is too small", field="--samples",
                          allowed="4 or more (a power of 2 for Sobol)")
     spec = get(model)
-    p = spec.params_for(scenario, params).model_dump()
+    p = spec.params_for(scenario, params)
     inputs = uncertain_inputs(scenario, widen=delta)
     names = [f"{scenario.actor_ids[u.actor]}:{u.kind}"
              + ("" if u.issue < 0 else f":{scenario.issue_ids[u.issue]}") for u in inputs]
@@ -120,8 +119,7 @@ def global_indices(scenario: Scenario, model: str = "compromise", *, method: str
         x = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     else:
         x = morris_sample.sample(problem, samples, seed=seed)
-    forecasts = spec.forecast_batch(with_values(scenario, inputs, x),
-                                    rng=np.random.default_rng(seed), **p)
+    forecasts = spec.evaluate(with_values(scenario, inputs, x), params=p, rng=seed)
     rows = []
     for i, issue in enumerate(scenario.issue_ids):
         y = forecasts[:, i]

@@ -489,14 +489,11 @@ def apply(scenario: Scenario, overlay: Overlay) -> Scenario:
 # --- comparing ------------------------------------------------------------------------
 
 
-def _forecasts(scenario: Scenario, model: str, seed: int | None,
+def _forecasts(scenario: Scenario, model: str, seed: int,
                params: dict[str, Any] | None = None) -> np.ndarray:
-    from ..models import get
+    from ..models import evaluate
 
-    m = get(model)
-    rng = np.random.default_rng(seed)
-    p = m.params_for(scenario, params).model_dump()
-    return np.asarray(m.run(scenario, rng=rng, seed=seed, **p).forecast, float)
+    return evaluate(model, scenario, params=params, rng=seed).forecast
 
 
 def compare(
@@ -512,11 +509,13 @@ def compare(
     difference, and the article's claimed outcome where the overlay records one.
 
     With ``draws``, the Monte Carlo spread (5th and 95th percentiles of the what-if
-    forecast over ``draws`` perturbed scenarios) is added where
-    :mod:`realpolitik.analysis.montecarlo` is available.
+    forecast over ``draws`` perturbed scenarios, with the same model parameters and seed
+    as the point forecast) is added.
     """
-    from ..models import names
+    from ..models import names, resolve_rng
 
+    if seed is None:  # one fresh seed for every forecast and the spread alike
+        seed = resolve_rng(None)[2]
     if isinstance(overlays, Overlay):
         overlays = [overlays]
     chosen = list(models) if models else names()
@@ -524,7 +523,7 @@ def compare(
     rows = []
     for ov in overlays:
         changed = apply(scenario, ov)
-        spread = _spread(changed, chosen, draws, seed) if draws else {}
+        spread = _spread(changed, chosen, draws, seed, params) if draws else {}
         claim = ov.claim.outcomes if ov.claim else {}
         for m in chosen:
             after = _forecasts(changed, m, seed, (params or {}).get(m))
@@ -544,15 +543,16 @@ def compare(
     return pd.DataFrame(rows)
 
 
-def _spread(scenario: Scenario, models: list[str], draws: int,
-            seed: int | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _spread(scenario: Scenario, models: list[str], draws: int, seed: int,
+            params: dict[str, dict[str, Any]] | None = None
+            ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """5th/95th percentiles of each model's forecast per issue over Monte Carlo draws from
-    the scenario's declared uncertainty."""
+    the scenario's declared uncertainty, with the model parameters of the point forecast."""
     from .montecarlo import simulate
 
     out = {}
     for m in models:
-        result = simulate(scenario, m, draws, seed or 0)
+        result = simulate(scenario, m, draws, seed, params=(params or {}).get(m))
         forecasts = result.forecasts
         with np.errstate(all="ignore"):
             out[m] = (np.nanpercentile(forecasts, 5, axis=0) if np.isfinite(forecasts).any()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import InputError
-from ..models import get, names
+from ..models import evaluate, get, names
 from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params, render
 
 if TYPE_CHECKING:
@@ -55,23 +55,22 @@ def run_models(scenario: Scenario, models: list[str], raw_params: dict[str, str]
     """Run each model (with the scenario's own parameters, overridden by ``--param``).
     ``progress`` (None: when stderr is a terminal) shows which model is running and how
     long each took, on stderr."""
-    import numpy as np
-
     per_model = params_for(models, raw_params)
-    params = {name: get(name).params_for(scenario, per_model[name]).model_dump()
-              for name in models}  # every parameter checked before anything runs
+    try:  # every parameter checked before anything runs
+        params = {name: get(name).params_for(scenario, per_model[name]) for name in models}
+    except InputError as exc:
+        raise InputError(exc.problem, field=f"--param {exc.field}" if exc.field else None,
+                         allowed=exc.allowed) from None
     show = sys.stderr.isatty() if progress is None else progress
     err = console(stderr=True) if show else None
     results = []
     for k, name in enumerate(models, start=1):
-        model = get(name)
-        rng = np.random.default_rng(seed)
         start = time.perf_counter()
         if err is None:
-            results.append(model.run(scenario, rng=rng, seed=seed, **params[name]))
+            results.append(evaluate(name, scenario, params=params[name], rng=seed))
             continue
         with err.status(f"{name} ({k} of {len(models)}) on {scenario.name}…"):
-            results.append(model.run(scenario, rng=rng, seed=seed, **params[name]))
+            results.append(evaluate(name, scenario, params=params[name], rng=seed))
         err.print(f"{name}: {time.perf_counter() - start:.2f} s")
     return results
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from ..models import get
+from ..models import evaluate, get
 from .common import SCENARIO_HELP, app, emit, load_scenario, parse_params
 
 
@@ -48,7 +48,7 @@ def plot(
         sc.issue_index(issue)
     params = parse_params(param)
     if kind is PlotKind.trajectory:
-        result = get(model).run(sc, **get(model).validate_params(params).model_dump())
+        result = evaluate(model, sc, params=params, rng=seed)
         fig = plots.trajectory(result, sc, issue)
     elif kind is PlotKind.actors:
         fig = plots.actor_map(sc, issue)

@@ -1,28 +1,33 @@
-"""The forecasting models and their registry.
+"""The forecasting models, their registry and the one seam that runs them.
 
 Each module here defines ``MODEL`` (or ``MODELS``, a dict of several) — see
-:mod:`realpolitik.models.base`. The registry finds them by scanning the package.
-Importing this package loads no model, NumPy or pydantic (the command line imports it
-at start-up); each model module loads its compiled kernel only when it runs.
+:mod:`realpolitik.models.base`. The registry finds them by scanning the package;
+every caller runs a model through :func:`evaluate`. Importing this package loads
+no model, NumPy or pydantic (the command line imports it at start-up); each
+model module loads its compiled kernel only when it runs.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
+import types
+import warnings
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 
 if TYPE_CHECKING:
-    from .base import Model, Params, Result
+    from .base import RNG, Model, Params, ParamsLike, Result
 
-__all__ = ["Model", "Params", "Result", "get", "names", "registry"]
+__all__ = ["Model", "Params", "Result", "evaluate", "get", "names", "registry",
+           "resolve_rng"]
 
 
 def __getattr__(name: str) -> Any:  # Model, Params, Result load pydantic and NumPy
-    if name in ("Model", "Params", "Result"):
+    if name in ("Model", "Params", "Result", "resolve_rng"):
         from . import base
 
         return getattr(base, name)
@@ -47,9 +52,34 @@ def names() -> list[str]:
     return list(registry())
 
 
-def get(name: str) -> Model:
+def get(name: str | Model) -> Model:
+    if not isinstance(name, str):
+        from .base import Model
+
+        if isinstance(name, Model):
+            return name
     try:
         return registry()[name]
     except KeyError:
-        raise InputError(f"unknown model '{name}'", field="--model",
+        raise InputError(f"unknown model '{name}'", field="model",
                          allowed=", ".join(names())) from None
+
+
+def evaluate(model: str | Model, data: Any, *, params: ParamsLike = None,
+             rng: RNG = None) -> Any:
+    """Run ``model`` (a registered name or a Model) on a Scenario (→ :class:`Result`) or a
+    Batch (→ forecasts ``[B, I]``). See :meth:`Model.evaluate`."""
+    return get(model).evaluate(data, params=params, rng=rng)
+
+
+class _Package(types.ModuleType):
+    """``realpolitik.models()`` once listed the model names; the subpackage keeps that
+    working, with a warning, now that ``realpolitik.models`` is the subpackage again."""
+
+    def __call__(self) -> list[str]:
+        warnings.warn("realpolitik.models() is deprecated; use realpolitik.model_names()",
+                      DeprecationWarning, stacklevel=2)
+        return names()
+
+
+sys.modules[__name__].__class__ = _Package

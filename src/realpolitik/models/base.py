@@ -1,16 +1,25 @@
-"""What every model shares: the Result, the model description and parameter handling.
+"""What every model shares: the Model, the Result, parameter handling and the one seam.
 
-A model is a module in ``realpolitik.models`` that defines ``MODEL = Model(...)``:
+A model is a module in ``realpolitik.models`` that defines ``MODEL = Model(...)`` (or
+``MODELS``, a dict of several) with two pure kernels:
 
-* ``run(scenario, *, rng=None, **params) -> Result`` — one forecast with full diagnostics;
-* ``forecast_batch(batch, *, rng=None, **params) -> ndarray[B, I]`` — forecasts only, for
-  B draws at once (Monte Carlo, sensitivity analysis). ``params`` are already validated.
-* ``params`` — a pydantic model of the parameters, with defaults that reproduce the
-  reference implementation. The CLI's ``--param key=value`` goes through it.
+* ``run_kernel(scenario, params, rng) -> Result`` — one forecast with full diagnostics;
+* ``batch_kernel(batch, params, rng) -> ndarray[B, I]`` — forecasts only, for B draws at
+  once (Monte Carlo, sensitivity analysis, backtests);
+
+and ``params``, a pydantic model of its parameters whose defaults reproduce the reference
+implementation. Kernels receive parameters already validated (an instance of ``params``) and
+a ``numpy.random.Generator`` (never None), and draw every random number from it.
+
+Nobody calls the kernels directly: :meth:`Model.evaluate` (``models.evaluate``) merges the
+scenario's own ``model_params`` with overrides, validates them once (an
+:class:`~realpolitik.errors.InputError` naming the parameter), resolves one generator from
+``rng`` (:func:`resolve_rng`) and calls the kernel. See ``docs/models.md``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,9 +34,13 @@ from ..scenario import Batch, Scenario
 if TYPE_CHECKING:  # pandas is imported where a table is built: it is slow to import
     import pandas as pd
 
+RNG = int | np.random.Generator | None
+ParamsLike = Mapping[str, Any] | BaseModel | None
+
 
 class Params(BaseModel):
-    """Base class of model parameters: unknown names are errors."""
+    """Base class of model parameters: unknown names are errors. Give every field a
+    ``description`` (``realpolitik models`` and the app show it)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -36,47 +49,125 @@ class NoParams(Params):
     pass
 
 
+def resolve_rng(rng: RNG) -> tuple[np.random.Generator, int | None, int | None]:
+    """The one place a run's generator is made: ``(generator, seed, entropy)``.
+
+    ``rng`` is a seed (an int ≥ 0), a Generator (used as it is), or None (fresh entropy
+    from the operating system). ``seed`` is the int given (None otherwise); ``entropy`` is
+    what the generator was seeded from — the seed, or the fresh entropy, so
+    ``rng=result.entropy`` repeats a run made without a seed (None for a given Generator).
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng, None, None
+    if rng is None:
+        sequence = np.random.SeedSequence()
+        return np.random.default_rng(sequence), None, int(sequence.entropy)
+    if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
+        raise InputError(f"rng {rng!r} is not a seed or a generator", field="rng",
+                         allowed="an integer >= 0, a numpy Generator, or None")
+    seed = int(rng)
+    return np.random.default_rng(seed), seed, seed
+
+
 @dataclass(frozen=True)
 class Model:
+    """A registered model: its name, a one-line summary, its parameters and two kernels
+    (see the module docstring). Call it through :meth:`evaluate`."""
+
     name: str
     summary: str
     params: type[Params]
-    run: Callable[..., Result]
-    forecast_batch: Callable[..., np.ndarray]
+    run_kernel: Callable[[Scenario, Any, np.random.Generator], Result]
+    batch_kernel: Callable[[Batch, Any, np.random.Generator], np.ndarray]
     # Position in listings: baselines first, then the literature's models.
     order: int = 50
     # Whether every issue is forecast on its own (True) or all issues jointly.
     per_issue: bool = True
+    # Parameter sets besides the defaults that the registry-wide contract test runs too
+    # (tests/test_contract.py), e.g. the variants that draw random numbers.
+    examples: tuple[Mapping[str, Any], ...] = ()
 
-    def params_for(self, scenario: Scenario | None,
-                   params: Mapping[str, Any] | None = None) -> Params:
+    # --- the seam ------------------------------------------------------------------
+
+    def evaluate(self, data: Scenario | Batch, *, params: ParamsLike = None,
+                 rng: RNG = None) -> Any:
+        """Run the model: a Scenario gives a :class:`Result` (trajectory and diagnostics;
+        the scenario's own ``model_params`` apply, overridden by ``params``), a Batch gives
+        the forecasts ``[B, I]`` (``params`` only: a batch carries no parameters).
+
+        ``params`` is a mapping (values may be strings, as from the command line) or an
+        instance of :attr:`params` (used as it is). ``rng``: see :func:`resolve_rng`.
+        """
+        if isinstance(data, Scenario):
+            p = self.params_for(data, params)
+            generator, seed, entropy = resolve_rng(rng)
+            result = self.run_kernel(data, p, generator)
+            return dataclasses.replace(result, scenario=data, params=p.model_dump(),
+                                       seed=seed, entropy=entropy)
+        if isinstance(data, Batch):
+            p = self.params_for(None, params)
+            generator, _, _ = resolve_rng(rng)
+            out = np.asarray(self.batch_kernel(data, p, generator), dtype=float)
+            expected = (data.size, data.position.shape[2])
+            if out.shape != expected:  # a broken kernel, not bad input
+                raise RuntimeError(f"model '{self.name}' returned forecasts of shape "
+                                   f"{out.shape}, not {expected}")
+            return out
+        raise TypeError(f"evaluate needs a Scenario or a Batch, not {type(data).__name__}")
+
+    def run(self, scenario: Scenario, *, rng: RNG = None, seed: int | None = None,
+            **params: object) -> Result:
+        """``evaluate(scenario, params=params, rng=rng)``; ``seed`` is ``rng``'s alias."""
+        if seed is not None and rng is not None:
+            raise InputError("give rng or seed, not both", field="seed")
+        return self.evaluate(scenario, params=params, rng=seed if rng is None else rng)
+
+    def forecast_batch(self, batch: Batch, *, rng: RNG = None, **params: object
+                       ) -> np.ndarray:
+        """``evaluate(batch, params=params, rng=rng)``."""
+        return self.evaluate(batch, params=params, rng=rng)
+
+    # --- parameters ----------------------------------------------------------------
+
+    def params_for(self, scenario: Scenario | None, params: ParamsLike = None) -> Params:
         """The parameters a run on ``scenario`` uses: the scenario's own ``model_params``
-        for this model (e.g. read from a KTAB XML file), overridden by ``params``."""
+        for this model (e.g. read from a KTAB XML file), overridden by ``params``. An
+        instance of :attr:`params` is complete and used as it is."""
+        if isinstance(params, self.params):
+            return params
+        if isinstance(params, BaseModel):
+            raise InputError(f"parameters of type {type(params).__name__} are not for model "
+                             f"'{self.name}'", field="params",
+                             allowed=f"a mapping or {self.params.__name__}")
         own = scenario.model_params.get(self.name, {}) if scenario is not None else {}
         return self.validate_params({**own, **(params or {})})
 
+    def describe_params(self) -> str:
+        """Every parameter with its default, for error messages and listings."""
+        return ", ".join(
+            f"{k} (default {v.default!r})" for k, v in self.params.model_fields.items()
+        ) or "no parameters"
+
     def validate_params(self, raw: Mapping[str, Any]) -> Params:
-        """Parameters from keyword arguments or CLI strings, with clear errors."""
+        """Parameters from keyword arguments or strings; one InputError naming the
+        parameter (as ``field``) for anything wrong."""
         try:
             return self.params.model_validate(dict(raw))
         except ValidationError as exc:
             err = exc.errors()[0]
-            name = ".".join(str(p) for p in err["loc"]) or "params"
-            allowed = ", ".join(
-                f"{k} (default {v.default!r})" for k, v in self.params.model_fields.items()
-            ) or "no parameters"
+            name = str(err["loc"][0]) if err["loc"] else ""  # the parameter, not its parts
+            allowed = self.describe_params()
             if err["type"] == "extra_forbidden":
                 raise InputError(f"model '{self.name}' has no parameter '{name}'",
-                                 field="--param", allowed=allowed) from None
+                                 field=name, allowed=allowed) from None
             if not err["loc"]:  # a rule joining several parameters
                 raise InputError(
                     f"bad parameters for model '{self.name}': "
                     f"{err['msg'].removeprefix('Value error, ')}",
-                    field="--param", allowed=allowed) from None
+                    field="params", allowed=allowed) from None
             raise InputError(
                 f"bad value {err.get('input')!r} for parameter '{name}' of model "
-                f"'{self.name}': {err['msg']}",
-                field="--param", allowed=allowed,
+                f"'{self.name}': {err['msg']}", field=name, allowed=allowed,
             ) from None
 
 
@@ -84,15 +175,18 @@ class Model:
 class Result:
     """A model's forecast for one scenario.
 
+    ``scenario`` is the Scenario the model ran on (so a display needs nothing else).
     ``trajectory[T, A, I]`` holds every actor's position per round on each issue's own
     scale (round 0 = the input; NaN where an actor has no stance). ``rounds[I]`` says how
     many rounds each issue ran (its trajectory is ``trajectory[: rounds[i] + 1, :, i]``).
-    ``diagnostics`` are the model's own tidy tables; ``issue_fields`` and ``fields`` are
-    extra JSON members per issue and at the top level.
+    ``params`` are every parameter with the value used; ``seed`` the seed given (None for
+    none) and ``entropy`` what the run's generator was seeded from (see
+    :func:`resolve_rng`). ``diagnostics`` are the model's own tidy tables; ``issue_fields``
+    and ``fields`` are extra JSON members per issue and at the top level.
     """
 
     model: str
-    scenario: str
+    scenario: Scenario
     actors: tuple[str, ...]
     issues: tuple[str, ...]
     trajectory: np.ndarray
@@ -104,6 +198,7 @@ class Result:
     diagnostics: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     issue_fields: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     fields: Mapping[str, Any] = field(default_factory=dict)
+    entropy: int | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy trajectory: one row per round, actor and issue."""
@@ -131,13 +226,6 @@ class Result:
             }
         )
 
-    def _repr_html_(self) -> str:  # Jupyter: forecasts with anchors, a small plot
-        from ..report.notebook import result_html
-        from ..scenarios import load, names
-
-        scenario = load(self.scenario) if self.scenario in names() else None
-        return result_html(self, scenario)
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON output contract (``docs/json-output.md``)."""
         issues = []
@@ -154,7 +242,7 @@ class Result:
             entry.update(self.issue_fields.get(issue, {}))
             issues.append(entry)
         out: dict[str, Any] = {
-            "scenario": self.scenario,
+            "scenario": self.scenario.name,
             "model": self.model,
             "params": dict(self.params),
             "seed": self.seed,
@@ -173,19 +261,18 @@ def json_number(value: float) -> float | None:
 
 def single_round_result(
     model: str, scenario: Scenario, forecast: np.ndarray, params: Params,
-    seed: int | None = None, stop_reason: str = "closed form",
+    stop_reason: str = "closed form",
 ) -> Result:
     """Result of a model that maps the input straight to a forecast (no rounds)."""
     return Result(
         model=model,
-        scenario=scenario.name,
+        scenario=scenario,
         actors=scenario.actor_ids,
         issues=scenario.issue_ids,
         trajectory=scenario.position[None].copy(),
         forecast=np.asarray(forecast, dtype=float),
         rounds=np.zeros(len(scenario.issues), dtype=int),
         params=params.model_dump(),
-        seed=seed,
         stop_reason=stop_reason,
     )
 

@@ -24,8 +24,8 @@ from ..scenario import Batch, Scenario
 from .base import Model, NoParams, Result, single_round_result, weights
 
 
-def compromise_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                     **_: object) -> np.ndarray:
+def compromise_batch(batch: Batch, params: NoParams | None = None,
+                     rng: np.random.Generator | None = None) -> np.ndarray:
     w = weights(batch)
     x = np.where(w > 0, batch.position, 0.0)
     total = w.sum(axis=1)
@@ -33,8 +33,8 @@ def compromise_batch(batch: Batch, *, rng: np.random.Generator | None = None,
         return np.where(total > 0, (w * x).sum(axis=1) / total, np.nan)
 
 
-def mean_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-               **_: object) -> np.ndarray:
+def mean_batch(batch: Batch, params: NoParams | None = None,
+               rng: np.random.Generator | None = None) -> np.ndarray:
     taking_part = batch.salience > 0
     x = np.where(taking_part, batch.position, 0.0)
     count = taking_part.sum(axis=1)
@@ -59,22 +59,20 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return np.where(total[:, 0, :] > 0, out, np.nan)
 
 
-def median_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                 **_: object) -> np.ndarray:
+def median_batch(batch: Batch, params: NoParams | None = None,
+                 rng: np.random.Generator | None = None) -> np.ndarray:
     return weighted_median(batch.position, weights(batch))
 
 
-def status_quo_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                     **_: object) -> np.ndarray:
+def status_quo_batch(batch: Batch, params: NoParams | None = None,
+                     rng: np.random.Generator | None = None) -> np.ndarray:
     return np.broadcast_to(batch.status_quo, (batch.size, batch.status_quo.shape[0])).copy()
 
 
 def _runner(name: str, kernel):
-    def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
-            seed: int | None = None, **params: object) -> Result:
-        p = MODELS[name].validate_params(params)
-        forecast = kernel(scenario.batch(), rng=rng, **p.model_dump())[0]
-        return single_round_result(name, scenario, forecast, p, seed=seed)
+    def run(scenario: Scenario, params: NoParams, rng: np.random.Generator) -> Result:
+        return single_round_result(name, scenario, kernel(scenario.batch(), params, rng)[0],
+                                   params)
 
     run.__name__ = f"run_{name.replace('-', '_')}"
     run.__doc__ = f"Forecast every issue of ``scenario`` with the {name} baseline."
@@ -90,8 +88,8 @@ _SPECS = [
 
 MODELS = {
     name: Model(
-        name=name, summary=summary, params=NoParams, run=_runner(name, kernel),
-        forecast_batch=kernel, order=order,
+        name=name, summary=summary, params=NoParams, run_kernel=_runner(name, kernel),
+        batch_kernel=kernel, order=order,
     )
     for name, summary, kernel, order in _SPECS
 }

@@ -55,11 +55,22 @@ CLASS_NAMES = {1: "confrontation", 2: "compromise", 3: "capitulation"}
 class BDMParams(Params):
     rounds: int = Field(10, ge=0, le=10_000, description="number of rounds (no convergence test)")
     q: float = Field(1.0, ge=0, le=1, description="probability the status quo holds")
-    denominator: Literal["global", "pairwise"] = "global"
-    exponent: Literal["receiver", "own"] = "receiver"
-    compromise: Literal["kappa", "least-movement"] = "kappa"
-    capitulation: bool = False
-    equal_dangers: Literal["unit", "error"] = "unit"
+    denominator: Literal["global", "pairwise"] = Field(
+        "global", description="probability of success over all ordered triples (global, "
+        "the reference) or Scholz's eq. 31 for the one pair (pairwise)")
+    exponent: Literal["receiver", "own"] = Field(
+        "receiver", description="in Phase B the receiver weighs both sides with its own "
+        "risk exponent (receiver, the reference) or each side with its own (own, Scholz "
+        "eq. 25b)")
+    compromise: Literal["kappa", "least-movement"] = Field(
+        "kappa", description="among compromise offers take the smallest κ (kappa, the "
+        "reference) or the one that moves the receiver least (least-movement)")
+    capitulation: bool = Field(
+        False, description="let a receiver with no other offer give in to the nearest "
+        "actor that compels it (the reference never does)")
+    equal_dangers: Literal["unit", "error"] = Field(
+        "unit", description="when every actor's danger is equal the exponents are "
+        "undefined: set them to 1 for that round (unit) or stop with an error (error)")
 
 
 def _kernel_args(p: BDMParams) -> tuple:
@@ -80,9 +91,7 @@ def _equal_dangers(issue: str, t: int) -> InputError:
     )
 
 
-def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                   **params: object) -> np.ndarray:
-    p = BDMParams.model_validate(params)
+def _forecast(batch: Batch, p: BDMParams, rng: np.random.Generator) -> np.ndarray:
     out = np.full((batch.size, batch.position.shape[2]), np.nan)
     for i in range(batch.position.shape[2]):
         idx = _participants(batch.position[0, :, i])
@@ -108,9 +117,7 @@ def _static_median(batch: Batch, idx: np.ndarray, i: int) -> np.ndarray:
     return batch.position[:, idx[0], i].copy()
 
 
-def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
-        seed: int | None = None, **params: object) -> Result:
-    p = MODEL.validate_params(params)
+def _run(scenario: Scenario, p: BDMParams, rng: np.random.Generator) -> Result:
     n_a, n_i = len(scenario.actors), len(scenario.issues)
     trajectory = np.full((p.rounds + 1, n_a, n_i), np.nan)
     forecast = np.full(n_i, np.nan)
@@ -177,9 +184,9 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
             "capitulations", "taken", "partner", "from_position", "to_position"]),
     }
     return Result(
-        model="bdm", scenario=scenario.name, actors=scenario.actor_ids,
+        model="bdm", scenario=scenario, actors=scenario.actor_ids,
         issues=scenario.issue_ids, trajectory=trajectory, forecast=forecast,
-        rounds=np.full(n_i, p.rounds), params=p.model_dump(), seed=seed,
+        rounds=np.full(n_i, p.rounds), params=p.model_dump(),
         stop_reason=f"fixed number of rounds ({p.rounds})", diagnostics=diagnostics,
         issue_fields=issue_fields,
     )
@@ -204,7 +211,9 @@ MODEL = Model(
     name="bdm",
     summary="Bueno de Mesquita's expected-utility challenge model (Scholz et al. 2011)",
     params=BDMParams,
-    run=run,
-    forecast_batch=forecast_batch,
+    run_kernel=_run,
+    batch_kernel=_forecast,
     order=10,
+    examples=({"rounds": 0}, {"q": 0.5, "denominator": "pairwise", "capitulation": True}),
 )
+run, forecast_batch = MODEL.run, MODEL.forecast_batch

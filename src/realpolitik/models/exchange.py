@@ -53,7 +53,9 @@ from .base import Model, Params, Result, json_number
 class ExchangeParams(Params):
     rounds: int = Field(10, ge=0, le=1000, description="rounds (no convergence test)")
     p: float = Field(0.0, ge=0, le=1, description="randomisation of Equal Gain, 0–1")
-    variant: Literal["equal-gain", "random-rate"] = "equal-gain"
+    variant: Literal["equal-gain", "random-rate"] = Field(
+        "equal-gain", description="Equal Gain (both actors gain the same) or Random Rate "
+        "(the exchange rate drawn between the two actors' break-even rates)")
 
     @model_validator(mode="after")
     def _p_is_for_equal_gain(self) -> ExchangeParams:
@@ -62,11 +64,10 @@ class ExchangeParams(Params):
                              "variant=random-rate")
         return self
 
-    def rules(self, rng: np.random.Generator | None) -> engine.Rules:
+    def rules(self, rng: np.random.Generator) -> engine.Rules:
         if self.variant == "equal-gain" and self.p == 0:
             return engine.EQUAL_GAIN
-        return engine.Rules(self.variant, self.p,
-                            rng if rng is not None else np.random.default_rng())
+        return engine.Rules(self.variant, self.p, rng)
 
 
 def _internal(batch_pos: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -137,9 +138,7 @@ def _compiled_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.nda
     return rnd, realised, voting, new
 
 
-def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                   **params: object) -> np.ndarray:
-    p = ExchangeParams.model_validate(params)
+def _forecast(batch: Batch, p: ExchangeParams, rng: np.random.Generator) -> np.ndarray:
     rules = p.rules(rng)
     lo, hi = batch.scale_min, batch.scale_max
     if rules is engine.EQUAL_GAIN:  # compiled, draws in parallel
@@ -168,9 +167,7 @@ def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
     return out
 
 
-def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
-        seed: int | None = None, **params: object) -> Result:
-    p = MODEL.validate_params(params)
+def _run(scenario: Scenario, p: ExchangeParams, rng: np.random.Generator) -> Result:
     lo, hi = scenario.scale_min, scenario.scale_max
     pos = scenario.position
     sal = scenario.salience
@@ -229,9 +226,9 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
         "round", "order", "gain", "i_actor", "i_supply", "i_demand", "i_x", "i_move", "i_y",
         "j_actor", "j_supply", "j_demand", "j_x", "j_move", "j_y"])
     return Result(
-        model="exchange", scenario=scenario.name, actors=scenario.actor_ids,
+        model="exchange", scenario=scenario, actors=scenario.actor_ids,
         issues=scenario.issue_ids, trajectory=trajectory, forecast=forecast,
-        rounds=np.full(len(scenario.issues), p.rounds), params=p.model_dump(), seed=seed,
+        rounds=np.full(len(scenario.issues), p.rounds), params=p.model_dump(),
         stop_reason=f"fixed number of rounds ({p.rounds})",
         diagnostics={"exchanges": frame}, issue_fields=issue_fields,
         fields={"exchanges": listing},
@@ -243,8 +240,10 @@ MODEL = Model(
     summary="Stokman's exchange model: Equal Gain (decide-exchange-model), randomised, "
             "Random Rate",
     params=ExchangeParams,
-    run=run,
-    forecast_batch=forecast_batch,
+    run_kernel=_run,
+    batch_kernel=_forecast,
     order=30,
     per_issue=False,
+    examples=({"p": 0.5}, {"variant": "random-rate"}, {"rounds": 0}),
 )
+run, forecast_batch = MODEL.run, MODEL.forecast_batch

@@ -87,21 +87,17 @@ def _solve(x: np.ndarray, w: np.ndarray, lo: np.ndarray, hi: np.ndarray, sq: np.
     return out, agree
 
 
-def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                   **params: object) -> np.ndarray:
-    p = NashParams.model_validate(params)
+def _forecast(batch: Batch, p: NashParams, rng: np.random.Generator) -> np.ndarray:
     out, _ = _solve(batch.position, weights(batch), batch.scale_min, batch.scale_max,
                     batch.status_quo, p.utility, p.disagreement)
     return out
 
 
-def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
-        seed: int | None = None, **params: object) -> Result:
-    p = MODEL.validate_params(params)
+def _run(scenario: Scenario, p: NashParams, rng: np.random.Generator) -> Result:
     batch = scenario.batch()
     out, agree = _solve(batch.position, weights(batch), batch.scale_min, batch.scale_max,
                         batch.status_quo, p.utility, p.disagreement)
-    result = single_round_result("nash", scenario, out[0], p, seed=seed)
+    result = single_round_result("nash", scenario, out[0], p)
     for i, issue in enumerate(scenario.issues):
         if p.disagreement == "status-quo" and issue.status_quo is None:
             point = "worst (the issue has no status quo)"
@@ -116,7 +112,9 @@ MODEL = Model(
     name="nash",
     summary="asymmetric Nash bargaining solution (status quo as disagreement point)",
     params=NashParams,
-    run=run,
-    forecast_batch=forecast_batch,
+    run_kernel=_run,
+    batch_kernel=_forecast,
     order=5,
+    examples=({"utility": "linear", "disagreement": "worst"},),
 )
+run, forecast_batch = MODEL.run, MODEL.forecast_batch

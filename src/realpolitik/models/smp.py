@@ -74,15 +74,40 @@ KTAB_NAMES = {
 
 
 class SMPParams(Params):
-    victory: Literal[VICTORY] = "linear"  # type: ignore[valid-type]
-    pce: Literal[PCE] = "conditional"  # type: ignore[valid-type]
-    transitions: Literal[TRANSITIONS] = "deterministic"  # type: ignore[valid-type]
-    voting: Literal[VOTING] = "prop"  # type: ignore[valid-type]
-    big_r_adjust: Literal[BIG_R_ADJUST] = "one-third"  # type: ignore[valid-type]
-    big_r_range: Literal[BIG_R_RANGE] = "mid"  # type: ignore[valid-type]
-    commit: Literal[COMMIT] = "semi-commit"  # type: ignore[valid-type]
-    inter_vec: Literal[INTER_VEC] = "s2p2"  # type: ignore[valid-type]
-    bargain: Literal[BARGAIN] = "init-only"  # type: ignore[valid-type]
+    victory: Literal[VICTORY] = Field(  # type: ignore[valid-type]
+        "linear", description="VictoryProbModel: coalition strengths s1:s2 → win "
+        "probability; linear (2:1 gives 2/3), square (4/5), quartic (16/17), octic "
+        "(256/257), binary (certain at a 10% margin)")
+    pce: Literal[PCE] = Field(  # type: ignore[valid-type]
+        "conditional", description="PCEModel: how pairwise victory chances become each "
+        "option's probability of winning; conditional (KTAB's default), markov-incentive, "
+        "markov-uniform")
+    transitions: Literal[TRANSITIONS] = Field(  # type: ignore[valid-type]
+        "deterministic", description="StateTransitions: each actor takes its most likely "
+        "option (deterministic) or draws one by its probability (stochastic, from the "
+        "run's seed)")
+    voting: Literal[VOTING] = Field(  # type: ignore[valid-type]
+        "prop", description="VotingRule: a vote's weight from the utility gap Δ; prop "
+        "(w·Δ), binary (w·sign Δ), propbin (mix, 20% binary), propcbc (Δ and Δ³ mixed), "
+        "cubic (w·Δ³), asymprosp (gains count 2/3 of losses)")
+    big_r_adjust: Literal[BIG_R_ADJUST] = Field(  # type: ignore[valid-type]
+        "one-third", description="BigRAdjust: how far an actor's estimate of another's "
+        "risk attitude moves from its own towards the true one; none, one-third, half, "
+        "two-thirds, full (KTAB aborts on full)")
+    big_r_range: Literal[BIG_R_RANGE] = Field(  # type: ignore[valid-type]
+        "mid", description="BigRRange: the range of risk attitudes; min [0, 1], mid "
+        "[−½, 1], max [−1, 1]")
+    commit: Literal[COMMIT] = Field(  # type: ignore[valid-type]
+        "semi-commit", description="ThirdPartyCommit: what a third party expects after a "
+        "challenge; no-commit (it never moves), semi-commit (losers move), full-commit "
+        "(it adopts the winner's position)")
+    inter_vec: Literal[INTER_VEC] = Field(  # type: ignore[valid-type]
+        "s2p2", description="InterVecBrgn: the bargain's interpolation weights; s2p2 "
+        "(salience² × probability², rounded), s1p1 (first powers), s2pmax (not rounded)")
+    bargain: Literal[BARGAIN] = Field(  # type: ignore[valid-type]
+        "init-only", description="BargnModel: the bargains proposed; init-only (the "
+        "initiator's interpolation), init-rcvr (also the receiver's view), pw-comp (their "
+        "weighted mean)")
     ideal_adjustment: tuple[tuple[float, ...], ...] | None = Field(
         None, description="n×n matrix a_ij (XML IdealAdjustment); identity when absent")
 
@@ -143,21 +168,18 @@ def _ideal(p: SMPParams, n: int, idx: np.ndarray) -> tuple[np.ndarray, bool]:
     return np.ascontiguousarray(full), bool(np.array_equal(full, np.eye(n)))
 
 
-def _uniforms(rng: np.random.Generator | None, stochastic: bool, *shape: int) -> np.ndarray:
+def _uniforms(rng: np.random.Generator, stochastic: bool, *shape: int) -> np.ndarray:
     """One uniform number per (draw,) turn and actor for stochastic transitions."""
     from ._smp_kernel import MAX_TURNS
 
     if not stochastic:
         return np.zeros((*shape[:-1], MAX_TURNS, shape[-1]))
-    rng = rng if rng is not None else np.random.default_rng()
     return rng.random((*shape[:-1], MAX_TURNS, shape[-1]))
 
 
-def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
-        seed: int | None = None, **params: object) -> Result:
+def _run(scenario: Scenario, p: SMPParams, rng: np.random.Generator) -> Result:
     from . import _smp_kernel as kernel
 
-    p = MODEL.validate_params(params)
     lo, hi = scenario.scale_min, scenario.scale_max
     idx, xb, salb, capb, missing = _prepare(scenario.batch())
     x, sal, cap = xb[0], salb[0], capb[0]
@@ -195,9 +217,9 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
     import pandas as pd  # slow to import: only where a table is built
 
     return Result(
-        model="smp", scenario=scenario.name, actors=scenario.actor_ids,
+        model="smp", scenario=scenario, actors=scenario.actor_ids,
         issues=scenario.issue_ids, trajectory=trajectory, forecast=forecast,
-        rounds=np.full(n_i, turns), params=p.model_dump(), seed=seed, stop_reason=reason,
+        rounds=np.full(n_i, turns), params=p.model_dump(), stop_reason=reason,
         diagnostics={
             "turns": pd.DataFrame(rows_turns, columns=["state", "actor", "risk_attitude",
                                                        "win_probability"]),
@@ -212,11 +234,9 @@ def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
     )
 
 
-def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                   **params: object) -> np.ndarray:
+def _forecast(batch: Batch, p: SMPParams, rng: np.random.Generator) -> np.ndarray:
     from . import _smp_kernel as kernel
 
-    p = SMPParams.model_validate(params)
     lo, hi = batch.scale_min, batch.scale_max
     idx0, xs, sals, caps, _ = _prepare(batch)
     n = idx0.size
@@ -231,8 +251,10 @@ MODEL = Model(
     name="smp",
     summary="KTAB's Spatial Model of Politics (smpc), all issues jointly",
     params=SMPParams,
-    run=run,
-    forecast_batch=forecast_batch,
+    run_kernel=_run,
+    batch_kernel=_forecast,
     order=20,
     per_issue=False,
+    examples=({"transitions": "stochastic"}, {"voting": "asymprosp", "bargain": "pw-comp"}),
 )
+run, forecast_batch = MODEL.run, MODEL.forecast_batch

@@ -15,7 +15,7 @@ from html import escape
 import numpy as np
 
 from .. import __version__
-from ..models import Result, get, names
+from ..models import Result, evaluate, get, names
 from ..scenario import Scenario
 from . import plots
 
@@ -84,11 +84,7 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
     """The report as one HTML string."""
     sc = scenario
     chosen = list(models) if models else names()
-    results: dict[str, Result] = {}
-    for m in chosen:
-        model = get(m)
-        results[m] = model.run(sc, rng=np.random.default_rng(seed), seed=seed,
-                               **model.params_for(sc).model_dump())
+    results: dict[str, Result] = {m: evaluate(m, sc, rng=seed) for m in chosen}
     out: list[str] = []
     title = escape(sc.title or sc.name)
     out.append(f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -33,22 +33,23 @@ def scenario_html(sc: Scenario) -> str:
     return head + table + _small_svg(plots.actor_map(sc, sc.issue_ids[0]))
 
 
-def result_html(result: Result, scenario: Scenario | None = None) -> str:
+def result_html(result: Result) -> str:
+    scenario = result.scenario
     rows = []
     for i, issue in enumerate(result.issues):
         v = float(result.forecast[i])
         label = ""
-        if scenario is not None and np.isfinite(v):
+        if np.isfinite(v):
             anchor = scenario.nearest_anchor(issue, v)
             label = escape(anchor.label) if anchor else ""
         shown = f"{v:.1f}" if np.isfinite(v) else "—"
         rows.append(f"<tr><td>{escape(issue)}</td><td style='text-align:right'>{shown}</td>"
                     f"<td>{int(result.rounds[i])}</td><td>{label}</td></tr>")
-    html = (f"<p><b>{escape(result.model)}</b> on <code>{escape(result.scenario)}</code>"
+    html = (f"<p><b>{escape(result.model)}</b> on <code>{escape(scenario.name)}</code>"
             f"{' — ' + escape(result.stop_reason) if result.stop_reason else ''}</p>"
             "<table><tr><th>issue</th><th>forecast</th><th>rounds</th><th>nearest anchor</th>"
             f"</tr>{''.join(rows)}</table>")
-    if scenario is not None and int(result.rounds.max()) > 0:
+    if int(result.rounds.max()) > 0:
         from . import plots
 
         html += _small_svg(plots.trajectory(result, scenario, result.issues[0]))

@@ -2,18 +2,18 @@
 
 Every function takes plain data (a Scenario, a Result, a DataFrame) and returns a matplotlib
 Figure; :func:`save` writes it with fixed metadata so the same input gives the same bytes.
+Figures are made as ``Figure()`` objects (no pyplot, so no backend is chosen or changed)
+and styled inside ``rc_context``: importing or using this module leaves the caller's
+matplotlib settings as they were.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display on servers and in tests; set before pyplot loads
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -30,7 +30,22 @@ STYLE = {
     "axes.spines.right": False,
     "figure.dpi": 100,
 }
-plt.rcParams.update(STYLE)
+
+
+def _styled(make):
+    """Run a figure function with the house style, restoring the caller's settings."""
+
+    @functools.wraps(make)
+    def styled(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return make(*args, **kwargs)
+
+    return styled
+
+
+def _figure(figsize: tuple[float, float], *args, **kwargs):
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.subplots(*args, **kwargs)
 
 
 def _issue(scenario: Scenario, issue: str | None) -> int:
@@ -49,17 +64,18 @@ def _anchor_axis(ax, scenario: Scenario, i: int, axis: str = "y") -> None:
         labels = [f"{a.value:g}: {_short(a.label)}" for a in issue.anchors]
         (ax.set_yticks if axis == "y" else ax.set_xticks)(values, labels)
         if axis == "x":
-            plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+            matplotlib.artist.setp(ax.get_xticklabels(), rotation=20, ha="right")
 
 
 def _short(text: str, width: int = 38) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+@_styled
 def trajectory(result: Result, scenario: Scenario, issue: str | None = None) -> Figure:
     """Every actor's position per round on one issue, the forecast marked."""
     i = _issue(scenario, issue)
-    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    fig, ax = _figure((8, 4.5))
     rounds = int(result.rounds[i])
     xs = np.arange(rounds + 1)
     for a, actor in enumerate(result.actors):
@@ -79,10 +95,11 @@ def trajectory(result: Result, scenario: Scenario, issue: str | None = None) -> 
     return fig
 
 
+@_styled
 def actor_map(scenario: Scenario, issue: str | None = None) -> Figure:
     """Position against capability × salience: one bubble per actor with a stance."""
     i = _issue(scenario, issue)
-    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    fig, ax = _figure((8, 4.5))
     x = scenario.position[:, i]
     weight = scenario.capability * scenario.salience[:, i]
     keep = ~np.isnan(x)
@@ -97,6 +114,7 @@ def actor_map(scenario: Scenario, issue: str | None = None) -> Figure:
     return fig
 
 
+@_styled
 def distribution(forecasts: np.ndarray, scenario: Scenario, issue: str | None = None,
                  model: str = "") -> Figure:
     """Histogram of Monte Carlo forecasts ``[N, I]`` on one issue, with 5/50/95 % lines."""
@@ -105,7 +123,7 @@ def distribution(forecasts: np.ndarray, scenario: Scenario, issue: str | None = 
     values = values[np.isfinite(values)]
     if values.size == 0:
         raise InputError(f"no finite forecasts for issue '{scenario.issue_ids[i]}'")
-    fig, ax = plt.subplots(figsize=(8, 3.5), layout="constrained")
+    fig, ax = _figure((8, 3.5))
     issue_obj = scenario.issues[i]
     ax.hist(values, bins=40, range=(issue_obj.scale.min, issue_obj.scale.max), color="#5b8db8")
     for q, style, height in ((5, ":", 0.95), (50, "--", 0.83), (95, ":", 0.71)):
@@ -120,6 +138,7 @@ def distribution(forecasts: np.ndarray, scenario: Scenario, issue: str | None = 
     return fig
 
 
+@_styled
 def tornado(frame: pd.DataFrame, scenario: Scenario, issue: str | None = None,
             top: int = 10) -> Figure:
     """One-at-a-time sensitivity (``analysis.sensitivity.tornado`` output) on one issue."""
@@ -130,7 +149,7 @@ def tornado(frame: pd.DataFrame, scenario: Scenario, issue: str | None = None,
     if rows.empty:
         raise InputError(f"no sensitivity rows for issue '{issue_id}'")
     rows = rows.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5), layout="constrained")
+    fig, ax = _figure((8, 0.35 * len(rows) + 1.5))
     labels = [f"{r.actor} {r.input}" for r in rows.itertuples()]
     base = float(rows["baseline"].iloc[0])
     for k, r in enumerate(rows.itertuples()):
@@ -143,6 +162,7 @@ def tornado(frame: pd.DataFrame, scenario: Scenario, issue: str | None = None,
     return fig
 
 
+@_styled
 def whatif(table: pd.DataFrame, overlay: str | None = None) -> Figure:
     """Baseline against what-if forecast per issue and model (``analysis.whatif.compare``)."""
     rows = table if overlay is None else table[table["overlay"] == overlay]
@@ -150,8 +170,8 @@ def whatif(table: pd.DataFrame, overlay: str | None = None) -> Figure:
         raise InputError(f"no what-if rows for '{overlay}'")
     models = list(dict.fromkeys(rows["model"]))
     issues = list(dict.fromkeys(rows["issue"]))
-    fig, axes = plt.subplots(1, len(models), figsize=(3.2 * len(models) + 1.5, 3.8),
-                             layout="constrained", sharey=True, squeeze=False)
+    fig, axes = _figure((3.2 * len(models) + 1.5, 3.8), 1, len(models), sharey=True,
+                        squeeze=False)
     for ax, model in zip(axes[0], models, strict=True):
         sub = rows[rows["model"] == model].set_index("issue").reindex(issues)
         y = np.arange(len(issues))
@@ -169,6 +189,7 @@ def whatif(table: pd.DataFrame, overlay: str | None = None) -> Figure:
     return fig
 
 
+@_styled
 def timeline(events: pd.DataFrame, since: str | None = None) -> Figure:
     """Dated events (a frame with ``date`` and ``event`` columns) on a time axis."""
     rows = events if since is None else events[events["date"] >= since]
@@ -176,7 +197,7 @@ def timeline(events: pd.DataFrame, since: str | None = None) -> Figure:
         raise InputError("no events to plot")
     years = [float(d[:4]) + (int(d[5:7]) - 1) / 12 if len(d) >= 7 else float(d[:4])
              for d in rows["date"]]
-    fig, ax = plt.subplots(figsize=(9, 0.28 * len(rows) + 1.2), layout="constrained")
+    fig, ax = _figure((9, 0.28 * len(rows) + 1.2))
     y = np.arange(len(rows))[::-1]
     ax.scatter(years, y, s=12, color="#4f81bd")
     for yy, year, text, date in zip(y, years, rows["event"], rows["date"], strict=True):
@@ -200,8 +221,8 @@ def save(fig: Figure, path: str | Path | None = None, fmt: str | None = None) ->
                          allowed="a .png or .svg file")
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buffer, format=fmt, metadata=metadata, bbox_inches="tight")
-    plt.close(fig)
+    with matplotlib.rc_context(STYLE):  # svg.hashsalt and svg.fonttype act when saving
+        fig.savefig(buffer, format=fmt, metadata=metadata, bbox_inches="tight")
     data = buffer.getvalue()
     if path is not None:
         from ..io import atomic_write
