@@ -137,10 +137,32 @@ def test_tornado_ranks_the_only_salient_actor_first(tiny) -> None:
     frame = tornado(tiny, "compromise", delta=0.1)
     money = frame[frame.issue == "money"]
     top = money.iloc[0]
-    assert (top.actor, top.input) == ("c", "position")
-    assert top.forecast_low < top.baseline < top.forecast_high or top.swing > 0
+    assert (top.actor, top.input, top.input_issue) == ("c", "position", "money")
+    assert top.forecast_low < top.baseline < top.forecast_high
     # c's position range 7–9 moves the money forecast by w_c/(w_a+w_c) × 2
     assert top.swing == pytest.approx(2 * 3.0 / 3.5)
+    # the compromise forecasts each issue on its own: only money's inputs and capabilities
+    assert set(money.input_issue) == {"money", ""}
+
+
+def test_tornado_of_a_joint_model_keeps_cross_issue_effects() -> None:
+    """Exchange trades positions across issues: an input on one issue moves the forecast
+    on another, and those rows are kept, naming the input's own issue."""
+    sc = rp.load("russia-japan")
+    frame = tornado(sc, "exchange", delta=0.1)
+    inputs = frame.groupby("issue").size()
+    assert (inputs == inputs.iloc[0]).all()  # every input is a row on every issue
+    cross = frame[(frame.input_issue != "") & (frame.input_issue != frame.issue)]
+    assert len(cross) > 0 and cross.swing.max() > 1.0
+    # a cross-issue row is what the model says: rerun that one change by hand
+    row = cross.sort_values("swing", ascending=False).iloc[0]
+    data = sc.model_dump()
+    for st in data["stances"]:
+        if st["actor"] == row.actor and st["issue"] == row.input_issue:
+            st[row.input] = float(row.high)
+            st[f"{row.input}_uncertainty"] = None
+    high = rp.forecast(rp.Scenario.model_validate(data), "exchange").forecast
+    assert high[sc.issue_index(row.issue)] == pytest.approx(row.forecast_high, abs=1e-9)
 
 
 def test_sobol_on_an_issue_decided_by_one_actor() -> None:

@@ -38,14 +38,18 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
     """One row per issue and input: the forecast at the input's low and high end.
 
     Inputs without declared uncertainty are moved by ± ``delta`` (of the scale width for
-    positions, of 0–1 for salience, of the value for capability).
+    positions, of 0–1 for salience, of the value for capability). ``input_issue`` names
+    the issue the input belongs to (empty for a capability). A model that forecasts each
+    issue on its own (``per_issue``) is moved on an issue only by that issue's inputs and
+    capabilities; for a joint model (SMP, exchange) every input is a row on every issue,
+    so cross-issue effects (a position on one issue moving the forecast on another) show.
     """
     spec = get(model)
     p = spec.params_for(scenario, params)
     inputs = uncertain_inputs(scenario, widen=delta)
     if not inputs:
         raise InputError("nothing to vary: no uncertainty declared and delta is 0",
-                         field="--delta", allowed="a fraction above 0")
+                         field="delta", allowed="a fraction above 0")
     points = np.array([_point(scenario, u) for u in inputs])
     n = len(inputs)
     values = np.repeat(points[None], 2 * n + 1, axis=0)
@@ -59,8 +63,8 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
     for k, u in enumerate(inputs):
         lo_f, hi_f = forecasts[1 + 2 * k], forecasts[2 + 2 * k]
         for i, issue in enumerate(scenario.issue_ids):
-            if u.issue not in (-1, i):
-                continue
+            if spec.per_issue and u.issue not in (-1, i):
+                continue  # cannot move this issue's forecast
             swing = abs(hi_f[i] - lo_f[i])
             if not np.isfinite(swing):
                 continue
@@ -68,6 +72,7 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
                 "issue": issue,
                 "actor": scenario.actor_ids[u.actor],
                 "input": u.kind,
+                "input_issue": "" if u.issue < 0 else scenario.issue_ids[u.issue],
                 "low": values[1 + 2 * k, k],
                 "high": values[2 + 2 * k, k],
                 "baseline": float(base[i]),
@@ -78,8 +83,8 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame = frame.sort_values(["issue", "swing", "actor", "input"],
-                              ascending=[True, False, True, True], kind="stable")
+    frame = frame.sort_values(["issue", "swing", "actor", "input", "input_issue"],
+                              ascending=[True, False, True, True, True], kind="stable")
     return frame.reset_index(drop=True)
 
 
@@ -97,10 +102,10 @@ def global_indices(scenario: Scenario, model: str = "compromise", *, method: str
     from SALib.sample import sobol as sobol_sample
 
     if method not in ("sobol", "morris"):
-        raise InputError(f"unknown method '{method}'", field="--method",
+        raise InputError(f"unknown method '{method}'", field="method",
                          allowed="sobol, morris")
     if samples < 4:
-        raise InputError(f"samples {samples} is too small", field="--samples",
+        raise InputError(f"samples {samples} is too small", field="samples",
                          allowed="4 or more (a power of 2 for Sobol)")
     spec = get(model)
     p = spec.params_for(scenario, params)
@@ -113,7 +118,7 @@ def global_indices(scenario: Scenario, model: str = "compromise", *, method: str
         bounds.append([lo, hi if hi > lo else lo + 1e-12])
     if not inputs:
         raise InputError("nothing to vary: no uncertainty declared and delta is 0",
-                         field="--delta", allowed="a fraction above 0")
+                         field="delta", allowed="a fraction above 0")
     problem = {"num_vars": len(inputs), "names": names, "bounds": bounds}
     if method == "sobol":
         x = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)

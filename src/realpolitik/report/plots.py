@@ -150,7 +150,9 @@ def tornado(frame: pd.DataFrame, scenario: Scenario, issue: str | None = None,
         raise InputError(f"no sensitivity rows for issue '{issue_id}'")
     rows = rows.iloc[::-1]
     fig, ax = _figure((8, 0.35 * len(rows) + 1.5))
-    labels = [f"{r.actor} {r.input}" for r in rows.itertuples()]
+    labels = [f"{r.actor} {r.input}" + (
+        f" on {r.input_issue}" if getattr(r, "input_issue", "") not in ("", issue_id) else "")
+        for r in rows.itertuples()]
     base = float(rows["baseline"].iloc[0])
     for k, r in enumerate(rows.itertuples()):
         ax.barh(k, r.forecast_low - base, left=base, color="#c0504d")
@@ -217,7 +219,7 @@ def save(fig: Figure, path: str | Path | None = None, fmt: str | None = None) ->
     to ``path`` when given."""
     fmt = (fmt or (Path(path).suffix.lstrip(".") if path else "svg")).lower()
     if fmt not in ("png", "svg"):
-        raise InputError(f"unknown figure format '{fmt}'", field="--output",
+        raise InputError(f"unknown figure format '{fmt}'", field="path",
                          allowed="a .png or .svg file")
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
