@@ -209,9 +209,34 @@ def _xml_number(node, path, source) -> float:
     return value
 
 
-def parse_xml(text: str, source: str | Path | None = None, **_: object) -> Scenario:
-    from ..models.smp import KTAB_NAMES
+def _spelled(ktab: str, ours: str) -> dict[str, str]:
+    return dict(zip(ktab.split(), ours.split(), strict=True))
 
+
+# An XML file's ModelParameters: element → (the smp parameter, KTAB's spelling → ours).
+# The format's vocabulary lives here, with the reader; a test checks that it names every
+# value the smp model allows, so the reader needs nothing from the model layer.
+KTAB_NAMES: dict[str, tuple[str, dict[str, str]]] = {
+    "VictoryProbModel": ("victory", _spelled("Linear Square Quartic Octic Binary",
+                                             "linear square quartic octic binary")),
+    "PCEModel": ("pce", _spelled("Conditional MarkovIncentive MarkovUniform",
+                                 "conditional markov-incentive markov-uniform")),
+    "StateTransitions": ("transitions", _spelled("Deterministic Stochastic",
+                                                 "deterministic stochastic")),
+    "VotingRule": ("voting", _spelled("Binary PropBin Prop PropCbc Cubic ASymProsp",
+                                      "binary propbin prop propcbc cubic asymprosp")),
+    "BigRAdjust": ("big_r_adjust", _spelled("None OneThird Half TwoThirds Full",
+                                            "none one-third half two-thirds full")),
+    "BigRRange": ("big_r_range", _spelled("Min Mid Max", "min mid max")),
+    "ThirdPartyCommit": ("commit", _spelled("NoCommit SemiCommit FullCommit",
+                                            "no-commit semi-commit full-commit")),
+    "InterVecBrgn": ("inter_vec", _spelled("S1P1 S2P2 S2PMax", "s1p1 s2p2 s2pmax")),
+    "BargnModel": ("bargain", _spelled("InitOnlyInterp InitRcvrInterp PWCompInterp",
+                                       "init-only init-rcvr pw-comp")),
+}
+
+
+def parse_xml(text: str, source: str | Path | None = None, **_: object) -> Scenario:
     try:
         root = ET.fromstring(text.lstrip("\ufeff").encode("utf-8"))
     except ET.ParseError as exc:

@@ -51,28 +51,6 @@ COMMIT = ("no-commit", "semi-commit", "full-commit")
 INTER_VEC = ("s1p1", "s2p2", "s2pmax")
 BARGAIN = ("init-only", "init-rcvr", "pw-comp")
 
-# KTAB's spelling of each value (XML ModelParameters) → ours
-KTAB_NAMES = {
-    "VictoryProbModel": ("victory", dict(zip(
-        ("Linear", "Square", "Quartic", "Octic", "Binary"), VICTORY, strict=True))),
-    "PCEModel": ("pce", dict(zip(
-        ("Conditional", "MarkovIncentive", "MarkovUniform"), PCE, strict=True))),
-    "StateTransitions": ("transitions", dict(zip(
-        ("Deterministic", "Stochastic"), TRANSITIONS, strict=True))),
-    "VotingRule": ("voting", dict(zip(
-        ("Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp"), VOTING, strict=True))),
-    "BigRAdjust": ("big_r_adjust", dict(zip(
-        ("None", "OneThird", "Half", "TwoThirds", "Full"), BIG_R_ADJUST, strict=True))),
-    "BigRRange": ("big_r_range", dict(zip(("Min", "Mid", "Max"), BIG_R_RANGE, strict=True))),
-    "ThirdPartyCommit": ("commit", dict(zip(
-        ("NoCommit", "SemiCommit", "FullCommit"), COMMIT, strict=True))),
-    "InterVecBrgn": ("inter_vec", dict(zip(("S1P1", "S2P2", "S2PMax"), INTER_VEC,
-                                           strict=True))),
-    "BargnModel": ("bargain", dict(zip(
-        ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"), BARGAIN, strict=True))),
-}
-
-
 class SMPParams(Params):
     victory: Literal[VICTORY] = Field(  # type: ignore[valid-type]
         "linear", description="VictoryProbModel: coalition strengths s1:s2 → win "
@@ -133,7 +111,7 @@ def _prepare(batch: Batch):
     if idx.size < 3:
         raise InputError(
             f"SMP needs at least 3 actors with capability > 0 and some salience; "
-            f"this scenario has {idx.size}", field="--model smp",
+            f"this scenario has {idx.size}", field=None,
             allowed="a scenario with three or more such actors")
     pos = position[:, idx]
     sal = salience[:, idx]
