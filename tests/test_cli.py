@@ -132,3 +132,30 @@ def test_forecast_progress_goes_to_stderr_only(capsys) -> None:
     shown = capsys.readouterr()
     assert shown.out == plain.out
     assert re.fullmatch(r"compromise: \d+\.\d\d s\nbdm: \d+\.\d\d s\n", shown.err)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["forecast", "-m", "bdm", "--param", "q=5"], "--param q: bad value '5'"),
+    (["forecast", "-m", "bdm", "--param", "bdm.colour=red"],
+     "--param colour: model 'bdm' has no"),
+    (["simulate", "-m", "bdm", "--param", "q=5"], "--param q: bad value '5'"),
+    (["simulate", "-m", "compromise", "--draws", "0"], "--draws: draws 0 is too small"),
+    (["sensitivity", str(FIXTURES / "tiny.yaml"), "--delta", "0"], "--delta: nothing to vary"),
+])
+def test_the_cli_names_its_own_flags_for_errors_from_below(capsys, args, words) -> None:
+    """Below the command line errors name Python parameters; the CLI says its flags."""
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+
+
+def test_no_cli_flag_names_below_the_cli() -> None:
+    root = Path(__file__).resolve().parents[1] / "src" / "realpolitik"
+    flag = re.compile(r"""["'][^"'\n]*--[a-z][a-z-]+""")
+    for layer in ("models", "analysis", "io", "report", "scenarios"):
+        for path in (root / layer).rglob("*.py"):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                code = line.split("#")[0]
+                hit = flag.search(code)
+                assert hit is None or "var(--" in code or "smpc --" in code, (
+                    f"{path.relative_to(root)}:{n}: {hit.group(0)}")

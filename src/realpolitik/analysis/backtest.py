@@ -33,11 +33,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..errors import InputError
 from ..io.deu import DeuData, read_deu
-from ..scenario import Batch, Evidence, FiniteFloat, Id, Scenario, Source
+from ..scenario import Batch, Evidence, FiniteFloat, Id, Scenario, Source, Strict
+from ..scenarios import DEFAULT
 
 # --- Council voting weights -----------------------------------------------------------
 
@@ -207,11 +208,11 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
     data = data.take(split_mask(data, split))
     for w in weights:
         if w not in WEIGHTS:
-            raise InputError(f"unknown capability scheme '{w}'", field="--weights",
+            raise InputError(f"unknown capability scheme '{w}'", field="weights",
                              allowed=", ".join(WEIGHTS))
     if institutions not in INSTITUTIONS:
         raise InputError(f"unknown weighting of the institutions '{institutions}'",
-                         field="--institutions", allowed=", ".join(INSTITUTIONS))
+                         field="institutions", allowed=", ".join(INSTITUTIONS))
     used = data.take(data.usable)
     out = used.outcome
     forecasts: dict[tuple[str, str], np.ndarray] = {}
@@ -259,11 +260,7 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
 # --- Russia–Japan ---------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class CodedOutcome(_Strict):
+class CodedOutcome(Strict):
     issue: Id
     value: FiniteFloat | None = None
     date: dt.date
@@ -272,7 +269,7 @@ class CodedOutcome(_Strict):
     note: str | None = None
 
 
-class Outcomes(_Strict):
+class Outcomes(Strict):
     """What happened after the snapshots, coded on each issue's scale."""
 
     scenario: Id
@@ -281,18 +278,20 @@ class Outcomes(_Strict):
     outcomes: tuple[CodedOutcome, ...]
 
 
-def load_outcomes(scenario: str = "russia-japan") -> Outcomes:
-    from .whatif import builtin_dir, load_yaml, validate_data
+def load_outcomes(scenario: str = DEFAULT) -> Outcomes:
+    from ..io.native import load_yaml
+    from ..io.validate import validate
+    from ..scenarios import folder
 
-    path = builtin_dir(scenario) / "outcomes.yaml"
+    path = folder(scenario) / "outcomes.yaml"
     source = f"built-in:{scenario}/outcomes.yaml"
     data, locate = load_yaml(path.read_text(encoding="utf-8"), source)
-    return validate_data(Outcomes, data, source=source, locate=locate,
-                         what="scenario, as_of, sources, outcomes")
+    return validate(Outcomes, data, source=source, locate=locate,
+                    what="scenario, as_of, sources, outcomes")
 
 
 
-def snapshots(scenario: str = "russia-japan", base: Scenario | None = None
+def snapshots(scenario: str = DEFAULT, base: Scenario | None = None
               ) -> list[tuple[str, Scenario]]:
     """The scenario as of each snapshot date, oldest first; the default (or ``base``, a
     scenario with the same ids) comes last. A snapshot dated after the default (such as
@@ -311,7 +310,7 @@ def snapshots(scenario: str = "russia-japan", base: Scenario | None = None
 
 
 def russia_japan_backtest(models: Sequence[str] | None = None, *, seed: int = 0,
-                          scenario: str = "russia-japan", base: Scenario | None = None
+                          scenario: str = DEFAULT, base: Scenario | None = None
                           ) -> pd.DataFrame:
     """Every model's forecast from every snapshot against the coded outcome, per issue:
     columns snapshot, as_of, model, issue, forecast, outcome, error (absolute), note."""

@@ -140,9 +140,9 @@ def simulate(scenario: Scenario, model: str = "compromise", draws: int = 1000,
     marked partial.
     """
     if draws < 1:
-        raise InputError(f"draws {draws} is too small", field="--draws", allowed="1 or more")
+        raise InputError(f"draws {draws} is too small", field="draws", allowed="1 or more")
     if workers < 1:
-        raise InputError(f"workers {workers} is too small", field="--workers",
+        raise InputError(f"workers {workers} is too small", field="workers",
                          allowed="1 or more")
     spec = get(model)
     p = spec.params_for(scenario, params).model_dump()
@@ -205,14 +205,14 @@ def _run_dask(scheduler: Any, args: tuple, tasks: list, n_blocks: int,
     try:
         from distributed import Client, as_completed
     except ImportError:  # pragma: no cover - dask is a dependency
-        raise InputError("Dask distributed is not installed", field="--scheduler",
+        raise InputError("Dask distributed is not installed", field="scheduler",
                          allowed="pip install 'dask[distributed]'") from None
     own = not isinstance(scheduler, Client)
     try:
         client = Client(scheduler, timeout=10) if own else scheduler
     except OSError as exc:
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}",
-                         field="--scheduler", allowed="the address of a running scheduler, "
+                         field="scheduler", allowed="the address of a running scheduler, "
                          "e.g. tcp://127.0.0.1:8786") from None
     try:
         futures = [client.submit(run_blocks, *args, t, n_blocks, pure=False) for t in tasks]

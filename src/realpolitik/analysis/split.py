@@ -87,7 +87,7 @@ def split_mask(data: DeuData, part: str) -> np.ndarray:
     An issue id the shipped split does not list is an error for ``train`` and ``test``:
     the split is defined for DEU III only."""
     if part not in PARTS:
-        raise InputError(f"unknown split '{part}'", field="--split", allowed=", ".join(PARTS))
+        raise InputError(f"unknown split '{part}'", field="split", allowed=", ".join(PARTS))
     if part == "all":
         return np.ones(len(data.issue_ids), bool)
     split = load_deu_split()
@@ -96,5 +96,5 @@ def split_mask(data: DeuData, part: str) -> np.ndarray:
         raise InputError(
             f"{len(unknown)} issue ids are not in the pre-registered split "
             f"(first: '{unknown[0]}')", source=data.source, field="isnr",
-            allowed="the DEU III issue ids, or --split all")
+            allowed="the DEU III issue ids, or split all")
     return np.array([split[i] == part for i in data.issue_ids])

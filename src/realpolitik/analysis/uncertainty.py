@@ -35,7 +35,7 @@ class Uncertain:
 def uncertain_inputs(scenario: Scenario, widen: float = 0.0) -> list[Uncertain]:
     """Every number that varies between draws, in a fixed order (actors, then stances)."""
     if not 0 <= widen <= 1:
-        raise InputError(f"widen {widen:g} is out of range", field="--widen",
+        raise InputError(f"widen {widen:g} is out of range", field="widen",
                          allowed="a fraction from 0 to 1 (0.1 = ±10 %)")
     out: list[Uncertain] = []
     for a, actor in enumerate(scenario.actors):

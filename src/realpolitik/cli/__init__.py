@@ -21,7 +21,7 @@ from . import report as _report  # noqa: F401
 from . import simulate as _simulate  # noqa: F401
 from . import whatif as _whatif  # noqa: F401
 from . import workflow as _workflow  # noqa: F401
-from .common import app
+from .common import app, in_cli_words
 
 __all__ = ["app", "main"]
 
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app(args=argv, prog_name="realpolitik", standalone_mode=False)
     except InputError as exc:
-        print(f"realpolitik: error: {exc}", file=sys.stderr)
+        print(f"realpolitik: error: {in_cli_words(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("realpolitik: interrupted", file=sys.stderr)

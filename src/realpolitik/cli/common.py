@@ -8,6 +8,7 @@ Command modules import only typer and this package at the top; everything a comm
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+class OutputFormat(StrEnum):
+    """``--format`` of every command that prints results."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
 
 SCENARIO_HELP = (
     "A built-in scenario name (see `realpolitik scenarios`) or a scenario file: native "
@@ -85,3 +94,35 @@ def emit(text: str, output: Path | None) -> None:
     from ..io import atomic_write
 
     atomic_write(output, text if text.endswith("\n") else text + "\n")
+
+
+# The command line's words for the Python names the layers below use in errors: the
+# options that take the same name as a keyword argument, and the few that differ.
+FLAGS = {"options": "--read-option", "fmt": "--input-format", "path": "--output",
+         "model": "--model", "params": "--param"}
+SAME_NAME = ("draws", "workers", "scheduler", "widen", "delta", "method", "samples",
+             "weights", "institutions", "split", "seed")
+
+
+def in_cli_words(exc: InputError) -> InputError:
+    """The error with its field named as the command line spells it: ``draws`` →
+    ``--draws``; a model parameter ``q`` → ``--param q``. Errors located in a file (with
+    a source) keep their field paths."""
+    field = exc.field
+    if not field or exc.source:
+        return exc
+    if field in FLAGS:
+        flag = FLAGS[field]
+    elif field in SAME_NAME:
+        flag = "--" + field.replace("_", "-")
+    elif field.isidentifier() and field in _model_parameters():
+        flag = f"--param {field}"
+    else:
+        return exc
+    return InputError(exc.problem, line=exc.line, field=flag, allowed=exc.allowed)
+
+
+def _model_parameters() -> set[str]:
+    from ..models import registry
+
+    return {name for m in registry().values() for name in m.params.model_fields}

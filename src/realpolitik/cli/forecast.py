@@ -6,7 +6,6 @@ import json
 import math
 import sys
 import time
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,17 +13,20 @@ import typer
 
 from ..errors import InputError
 from ..models import evaluate, get, names
-from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params, render
+from .common import (
+    SCENARIO_HELP,
+    OutputFormat,
+    app,
+    console,
+    emit,
+    load_scenario,
+    parse_params,
+    render,
+)
 
 if TYPE_CHECKING:
     from ..models import Result
     from ..scenario import Scenario
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def params_for(models: list[str], raw: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -58,7 +60,7 @@ def run_models(scenario: Scenario, models: list[str], raw_params: dict[str, str]
     per_model = params_for(models, raw_params)
     try:  # every parameter checked before anything runs
         params = {name: get(name).params_for(scenario, per_model[name]) for name in models}
-    except InputError as exc:
+    except InputError as exc:  # a parameter of a model, named as --param says it
         raise InputError(exc.problem, field=f"--param {exc.field}" if exc.field else None,
                          allowed=exc.allowed) from None
     show = sys.stderr.isatty() if progress is None else progress

@@ -43,7 +43,7 @@ def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scen
         return candidates[0].read(text, path, **options)
     names = ", ".join(r.name for r in candidates)
     raise InputError(f"the content matches no known {suffix} format", source=path,
-                     allowed=f"{names} (or force one with --input-format)")
+                     allowed=f"{names} (or name the format: fmt)")
 
 
 def atomic_write(path: str | Path, text: str | bytes) -> None:

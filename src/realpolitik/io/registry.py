@@ -45,7 +45,7 @@ class Reader:
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             raise InputError(f"the {self.name} reader has no option '{unknown[0]}'",
-                             source=source, field="--read-option",
+                             source=source, field="options",
                              allowed=", ".join(self.options) or "no options")
         return self.parse(text, source, **options)
 

@@ -86,7 +86,7 @@ def _participants(position: np.ndarray) -> np.ndarray:
 def _equal_dangers(issue: str, t: int) -> InputError:
     return InputError(
         f"issue '{issue}': every actor's danger is equal in round {t}, so risk exponents are "
-        "undefined", field="--param equal_dangers",
+        "undefined", field="equal_dangers",
         allowed="equal_dangers=unit to set all exponents to 1 in such a round",
     )
 
