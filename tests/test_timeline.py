@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from realpolitik.analysis.timeline import Timeline, load_timeline
-from realpolitik.analysis.whatif import validate_data
 from realpolitik.errors import InputError
+from realpolitik.io.validate import validate
 
 MILESTONES = ["1855-02-07", "1956-10-19", "2013-04-29", "2014-03", "2016-05-06",
               "2016-12-15", "2018-09-12", "2018-11-14", "2019-01-22", "2020-07-01",
@@ -43,7 +43,7 @@ def test_article_events_cite_the_articles() -> None:
 ])
 def test_bad_timelines(data: dict, words: list[str]) -> None:
     with pytest.raises(InputError) as info:
-        validate_data(Timeline, data, source="t.yaml", locate=None, what="a timeline")
+        validate(Timeline, data, source="t.yaml", locate=None, what="a timeline")
     for word in words:
         assert word in str(info.value), str(info.value)
 

@@ -35,8 +35,13 @@ FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 MAX_PROBLEMS = 50
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """Every input model's base: unknown keys are errors, values are frozen, no NaN."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+_Strict = Strict  # the name the classes below were written with
 
 
 class Evidence(_Strict):

@@ -14,10 +14,11 @@ import re
 from typing import Annotated
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..scenario import Id, Source
+from ..scenario import Id, Source, Strict
+from ..scenarios import DEFAULT
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -32,11 +33,7 @@ def _as_text(value: object) -> object:
 PartialDate = Annotated[str, BeforeValidator(_as_text), Field(pattern=_DATE.pattern)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Event(_Strict):
+class Event(Strict):
     date: PartialDate
     end: PartialDate | None = None
     event: str = Field(min_length=1)
@@ -45,7 +42,7 @@ class Event(_Strict):
     note: str | None = None
 
 
-class Timeline(_Strict):
+class Timeline(Strict):
     scenario: Id
     sources: dict[Id, Source]
     events: tuple[Event, ...] = Field(min_length=1)
@@ -84,16 +81,19 @@ class Timeline(_Strict):
         return pd.DataFrame(rows)
 
 
-def load_timeline(scenario: str = "russia-japan") -> Timeline:
+def load_timeline(scenario: str = DEFAULT) -> Timeline:
     """The timeline shipped with a built-in scenario."""
     from ..errors import InputError
-    from .whatif import builtin_dir, load_yaml, validate_data
+    from ..io.native import load_yaml
+    from ..io.validate import validate
+    from ..scenarios import folder, names
 
-    path = builtin_dir(scenario) / "timeline.yaml"
+    path = folder(scenario) / "timeline.yaml"
     if not path.is_file():
-        raise InputError(f"no timeline for scenario '{scenario}'", field="SCENARIO",
-                         allowed="russia-japan")
+        with_one = [n for n in names() if (folder(n) / "timeline.yaml").is_file()]
+        raise InputError(f"no timeline for scenario '{scenario}'", field="scenario",
+                         allowed=", ".join(with_one))
     source = f"built-in:{scenario}/timeline.yaml"
     data, locate = load_yaml(path.read_text(encoding="utf-8"), source)
-    return validate_data(Timeline, data, source=source, locate=locate,
-                         what="scenario, sources, events")
+    return validate(Timeline, data, source=source, locate=locate,
+                    what="scenario, sources, events")

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -44,7 +43,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import InputError, read_text
 from ..io.native import load_yaml
-from ..io.validate import _model_in, _translate, field_path
+from ..io.validate import field_path, translate, validate
 from ..scenario import (
     Actor,
     Agreement,
@@ -55,6 +54,7 @@ from ..scenario import (
     Scenario,
     Source,
 )
+from ..scenarios import DEFAULT, folder
 
 __all__ = [
     "Overlay",
@@ -210,80 +210,41 @@ class Overlay(_Strict):
 # --- reading --------------------------------------------------------------------------
 
 
-Locator = Callable[[tuple], int | None]
-
-
-def _model_at(cls: type[BaseModel] | None, loc: tuple) -> type[BaseModel] | None:
-    for part in loc:
-        if cls is None:
-            return None
-        if isinstance(part, str) and part in cls.model_fields:
-            cls = _model_in(cls.model_fields[part].annotation)
-        elif isinstance(part, str) and part in _KINDS.values():
-            cls = globals()[part]
-    return cls
-
-
-def validate_data(cls: type[BaseModel], data: object, *, source: str | Path | None,
-                  locate: Locator | None, what: str) -> Any:
-    """``cls.model_validate(data)`` with the first failure as one located InputError."""
-    if not isinstance(data, dict):
-        kind = "nothing (the file is empty)" if data is None else f"a {type(data).__name__}"
-        raise InputError(f"the top level is {kind}, not a mapping", source=source, line=1,
-                         allowed=what)
-    try:
-        return cls.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        err = dict(errors[0])
-        # drop the union tags pydantic inserts into the path
-        err["loc"] = tuple(p for p in err["loc"] if p not in _KINDS.values())
-        loc, problem, allowed = _translate(err)
-        if err["type"] == "extra_forbidden":
-            parent = _model_at(cls, tuple(p for p in errors[0]["loc"])[:-1])
-            allowed = ", ".join(parent.model_fields) if parent else allowed
-        elif err["type"] == "change_kind":
-            allowed = ", ".join(_KINDS)
-            problem = "a change names no known kind of change"
-        if len(errors) > 1:
-            problem += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-        raise InputError(problem, source=source, line=locate(loc) if locate else None,
-                         field=field_path(loc) or None, allowed=allowed) from None
+def _tags() -> dict[str, type[BaseModel]]:
+    """The union tags pydantic puts into a change's field path, and their classes."""
+    return {name: globals()[name] for name in _KINDS.values()}
 
 
 def parse_overlay(text: str, source: str | Path | None = None) -> Overlay:
     """An overlay from YAML (or JSON, which is YAML) text."""
     data, locate = load_yaml(text, source)
-    overlay: Overlay = validate_data(
-        Overlay, data, source=source, locate=locate,
-        what="an overlay mapping with name and changes (see docs/whatif.md)")
+    overlay = validate(
+        Overlay, data, source=source, locate=locate, tags=_tags(),
+        what="an overlay mapping with name and changes (see docs/whatif.md)",
+        reword={"change_kind": ("a change names no known kind of change",
+                                  ", ".join(_KINDS))})
     overlay._source = None if source is None else str(source)
     overlay._lines = {k: line for k in range(len(overlay.changes))
                       if (line := locate(("changes", k))) is not None}
     return overlay
 
 
-def builtin_dir(scenario: str) -> Any:
-    """The package folder holding a built-in scenario's what-ifs, snapshots and timeline."""
-    return resources.files("realpolitik.scenarios") / scenario
-
-
-def builtin_overlays(scenario: str = "russia-japan", kind: str = "whatifs") -> list[str]:
+def builtin_overlays(scenario: str = DEFAULT, kind: str = "whatifs") -> list[str]:
     """Names (file stems) of a built-in scenario's overlays: ``whatifs`` or ``snapshots``."""
-    folder = builtin_dir(scenario) / kind
-    if not folder.is_dir():
+    where = folder(scenario) / kind
+    if not where.is_dir():
         return []
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name[:-5] for p in where.iterdir() if p.name.endswith(".yaml"))
 
 
 @cache
 def _load_builtin(scenario: str, kind: str, stem: str) -> Overlay:
-    path = builtin_dir(scenario) / kind / f"{stem}.yaml"
+    path = folder(scenario) / kind / f"{stem}.yaml"
     return parse_overlay(path.read_text(encoding="utf-8"),
                          source=f"built-in:{scenario}/{kind}/{stem}.yaml")
 
 
-def load_overlay(spec: str | Path, scenario: str = "russia-japan") -> Overlay:
+def load_overlay(spec: str | Path, scenario: str = DEFAULT) -> Overlay:
     """An overlay file, or a built-in what-if/snapshot of ``scenario`` by name or prefix
     (``000`` finds ``000-treaty-without-preconditions``; ``2016-12`` a snapshot)."""
     path = Path(spec)
@@ -480,7 +441,7 @@ def apply(scenario: Scenario, overlay: Overlay) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        loc, problem, allowed = _translate(exc.errors()[0])
+        loc, problem, allowed = translate(exc.errors()[0])
         raise _fail(overlay, None, f"after the changes, the scenario is invalid at "
                     f"{field_path(loc)}: {problem}", allowed=allowed,
                     field="changes") from None

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError, read_text
-from .common import app, emit, render
-from .whatif import Fmt, _dumps, _num
+from .common import OutputFormat, app, emit, render
+from .whatif import _dumps, _num
 
 ledger_app = typer.Typer(help="An append-only, hash-chained ledger of sealed forecasts.",
                          no_args_is_help=True, rich_markup_mode=None)
@@ -102,8 +102,8 @@ def ledger_verify(ledger: LEDGER = Path("ledger.jsonl")) -> None:
 @ledger_app.command("score")
 def ledger_score(
     ledger: LEDGER = Path("ledger.jsonl"),
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format: table or json."
-                                     )] = Fmt.table,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format: table or json."
+                                     )] = OutputFormat.table,
 ) -> None:
     """Score every forecast whose outcome is recorded (Brier and log score for
     probabilities, absolute error for positions); the rest are listed as open."""
@@ -117,7 +117,7 @@ def ledger_score(
         raise InputError(f"the ledger's chain is broken ({problems[0]})", source=ledger,
                          allowed="an intact ledger")
     result = score_ledger(entries)
-    if fmt is Fmt.json:
+    if fmt is OutputFormat.json:
         emit(_dumps(result), None)
         return
     t = Table(title=f"{ledger}: {len(entries)} entries")

@@ -10,8 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..models import get
-from .common import SCENARIO_HELP, app, console, emit, load_scenario, parse_params, render
-from .forecast import OutputFormat
+from .common import (
+    SCENARIO_HELP,
+    OutputFormat,
+    app,
+    console,
+    emit,
+    load_scenario,
+    parse_params,
+    render,
+)
 
 if TYPE_CHECKING:
     from ..analysis.montecarlo import MonteCarloResult

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,16 +12,10 @@ import typer
 
 from ..errors import InputError
 from ..models import get, names
-from .common import app, emit, load_scenario, render
+from .common import OutputFormat, app, emit, load_scenario, render
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-class Fmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def _num(value: float, digits: int = 1) -> str:
@@ -78,7 +71,8 @@ def whatif(
     draws: Annotated[int | None, typer.Option(
         help="Monte Carlo draws for the spread of the what-if forecast.", min=2)] = None,
     seed: Annotated[int, typer.Option(help="Seed for models and draws.")] = 0,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
                       ] = None,
 ) -> None:
@@ -106,7 +100,7 @@ def whatif(
     overlays = [load_overlay(s, base_name) for s in specs]
     table = compare(sc, overlays, chosen, seed=seed, draws=draws)
     deals = _deals(sc, overlays, draws, seed)
-    if fmt is Fmt.json:
+    if fmt is OutputFormat.json:
         text = _dumps({
             "scenario": sc.name, "seed": seed, "draws": draws, "models": chosen,
             "overlays": [{
@@ -116,7 +110,7 @@ def whatif(
                 "deal": deal,
             } for ov, deal in zip(overlays, deals, strict=True)],
         })
-    elif fmt is Fmt.csv:
+    elif fmt is OutputFormat.csv:
         text = table.to_csv(index=False, float_format="%.6g")
     else:
         parts: list[object] = []
@@ -176,7 +170,8 @@ def timeline(
                         ] = "russia-japan",
     since: Annotated[str | None, typer.Option(help="Only events from this year or date.")
                      ] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
                       ] = None,
 ) -> None:
@@ -189,9 +184,9 @@ def timeline(
     frame = tl.to_frame()
     if since:
         frame = frame[frame.date >= since]
-    if fmt is Fmt.json:
+    if fmt is OutputFormat.json:
         text = _dumps({"scenario": scenario, "events": _records(frame)})
-    elif fmt is Fmt.csv:
+    elif fmt is OutputFormat.csv:
         text = frame.to_csv(index=False)
     else:
         t = Table(title=f"{scenario}: timeline ({len(frame)} events)")
@@ -213,7 +208,8 @@ def backtest_russia_japan(
     model: Annotated[list[str] | None, typer.Option(
         "--model", "-m", help="Model to run; repeat for several. Default: every model.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for models that draw random numbers.")] = 0,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
                       ] = None,
 ) -> None:
@@ -226,14 +222,14 @@ def backtest_russia_japan(
     chosen = _models(model)
     table = russia_japan_backtest(chosen, seed=seed)
     summary = summarise(table)
-    if fmt is Fmt.json:
+    if fmt is OutputFormat.json:
         outcomes = load_outcomes()
         text = _dumps({
             "scenario": "russia-japan", "seed": seed, "outcomes_as_of": str(outcomes.as_of),
             "outcomes": {o.issue: o.value for o in outcomes.outcomes},
             "rows": _records(table), "summary": _records(summary),
         })
-    elif fmt is Fmt.csv:
+    elif fmt is OutputFormat.csv:
         text = table.to_csv(index=False, float_format="%.6g")
     else:
         issues = list(dict.fromkeys(table.issue))
@@ -277,7 +273,8 @@ def backtest_deu(
         "reported once per release, nothing is tuned on it) or all.")] = "all",
     seed: Annotated[int, typer.Option(help="Seed for models that draw random numbers and "
                                       "for the bootstrap.")] = 0,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
                       ] = None,
 ) -> None:
@@ -291,9 +288,9 @@ def backtest_deu(
     chosen = _models(model)
     result = deu_backtest(path, chosen, weights=tuple(weights or WEIGHTS), seed=seed,
                           institutions=institutions, split=split)
-    if fmt is Fmt.json:
+    if fmt is OutputFormat.json:
         text = _dumps(result)
-    elif fmt is Fmt.csv:
+    elif fmt is OutputFormat.csv:
         import pandas as pd
 
         text = pd.DataFrame(result["models"]).to_csv(index=False, float_format="%.6g")

@@ -233,6 +233,7 @@ def save(fig: Figure, path: str | Path | None = None, fmt: str | None = None) ->
     return data
 
 
+@_styled
 def deal_slice(scenario: Scenario, x_issue: str | None = None, y_issue: str | None = None,
                levels: int = 161) -> Figure:
     """A 2-D slice of the package space: each judge's acceptance region (outline), the
@@ -265,7 +266,7 @@ def deal_slice(scenario: Scenario, x_issue: str | None = None, y_issue: str | No
     ax = fig.subplots()
     ax.contourf(gx, gy, inside.reshape(gx.shape).astype(float), levels=[0.5, 1.5],
                 colors=["#9ecae1"], alpha=0.8)
-    colours = plt.get_cmap("tab10")
+    colours = matplotlib.colormaps["tab10"]
     handles = []
     for j, label in enumerate(labels):
         mask = judged[j].reshape(gx.shape).astype(float)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 
@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 DEFAULT = "russia-japan"
+
+
+def folder(name: str) -> Any:
+    """The package folder holding a built-in scenario's what-ifs, snapshots, timeline and
+    coded outcomes (a ``Traversable``; it need not exist)."""
+    return resources.files(__name__) / name
 
 
 def names() -> list[str]:
