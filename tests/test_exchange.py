@@ -443,12 +443,11 @@ def test_compiled_round_equals_the_python_engine_on_random_cases(
         "stances": [{"actor": f"a{a}", "issue": f"i{i}",
                      "position": float(rng.integers(0, 5) * 25),
                      "salience": float(rng.integers(0, 5)) / 4}
-                    for a in range(n_actors) for i in range(n_issues) if rng.random() < 0.9],
+                    for a in range(n_actors) for i in range(n_issues)
+                    # a stance dropped now and then, but every actor and issue keeps one
+                    if rng.random() < 0.9 or i == a % n_issues or a == i % n_actors],
     }
-    try:
-        sc = rp.Scenario.model_validate(data)
-    except ValueError:
-        return
+    sc = rp.Scenario.model_validate(data)  # always valid: every example is compared
     for p in (0.0, 1.0):
         compiled, python = _both_engines(sc, 5, p=p, seed=seed)
         _same(compiled, python)

@@ -81,10 +81,28 @@ def test_report_is_self_contained_complete_and_deterministic(rj) -> None:
     assert "P(≥ 50)" in html
 
 
-def test_report_cli_writes_atomically(tmp_path, capsys) -> None:
+def test_report_cli_writes_atomically(tmp_path, capsys, monkeypatch) -> None:
+    import os
+
     out = tmp_path / "r.html"
+    out.write_text("the old report")
+    # a failure while the new file is put in place leaves the old one whole, and no
+    # temporary file behind
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        main(["report", "-m", "compromise", "-o", str(out)])
+    assert out.read_text() == "the old report" and sorted(tmp_path.iterdir()) == [out]
+    monkeypatch.undo()
+    # a bad request fails before anything is written
+    assert main(["report", "-m", "compromise", "--whatif", "no-such", "-o", str(out)]) == 2
+    assert out.read_text() == "the old report"
+    capsys.readouterr()
     assert main(["report", "-m", "compromise", "-o", str(out)]) == 0
     assert out.read_text().startswith("<!DOCTYPE html>")
+    assert sorted(tmp_path.iterdir()) == [out]
     assert main(["plot", "actors", "-o", str(tmp_path / "a.png"), "--issue", "treaty"]) == 0
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     assert main(["plot", "actors", "-o", str(tmp_path / "a.pdf")]) == 2

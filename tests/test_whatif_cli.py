@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from realpolitik.cli import main
 
 from .conftest import FIXTURES
@@ -83,11 +85,18 @@ def test_timeline_cli(capsys) -> None:
 
 def test_whatif_draws_adds_the_monte_carlo_spread() -> None:
     import realpolitik as rp
-    from realpolitik.analysis.whatif import compare, load_overlay
+    from realpolitik.analysis.montecarlo import simulate
+    from realpolitik.analysis.whatif import apply, compare, load_overlay
 
     sc = rp.load("russia-japan")
-    table = compare(sc, load_overlay("002"), ["compromise"], draws=300, seed=1)
+    overlay = load_overlay("002")
+    table = compare(sc, overlay, ["compromise"], draws=300, seed=1)
     assert {"whatif_p05", "whatif_p95"} <= set(table.columns)
     row = table[table.issue == "sanctions"].iloc[0]
     # the sanctions stances of jp-business, us-admin and china carry ranges, so it spreads
     assert row.whatif_p05 < row.whatif_p95
+    # the band is the 5th–95th percentile of a Monte Carlo run of the changed scenario
+    changed = apply(sc, overlay)
+    draws = simulate(changed, "compromise", 300, 1).forecasts[:, changed.issue_index("sanctions")]
+    assert row.whatif_p05 == np.percentile(draws, 5)
+    assert row.whatif_p95 == np.percentile(draws, 95)
