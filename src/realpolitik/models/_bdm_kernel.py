@@ -129,7 +129,7 @@ def _weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
     for k in range(x.shape[0]):
         num += w[k] * x[k]
         den += w[k]
-    return num / den
+    return num / den if den > 0 else x[0]  # no weight at all: the first position
 
 
 @kernel

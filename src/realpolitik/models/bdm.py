@@ -98,10 +98,7 @@ def _forecast(batch: Batch, p: BDMParams, rng: np.random.Generator) -> np.ndarra
         if idx.size == 0:
             continue
         x0 = np.ascontiguousarray(batch.position[:, idx, i])
-        if idx.size < 2 or np.all(x0.max(axis=1) == x0.min(axis=1)):
-            out[:, i] = _static_median(batch, idx, i)
-            continue
-        from . import _bdm_kernel as kernel
+        from . import _bdm_kernel as kernel  # it also handles an issue that cannot move
 
         c = np.ascontiguousarray(np.broadcast_to(batch.capability[:, idx], x0.shape))
         s = np.ascontiguousarray(batch.salience[:, idx, i])
@@ -112,11 +109,6 @@ def _forecast(batch: Batch, p: BDMParams, rng: np.random.Generator) -> np.ndarra
     return out
 
 
-def _static_median(batch: Batch, idx: np.ndarray, i: int) -> np.ndarray:
-    # span 0 or a single actor: nothing can move; the first position is the median
-    return batch.position[:, idx[0], i].copy()
-
-
 def _run(scenario: Scenario, p: BDMParams, rng: np.random.Generator) -> Result:
     n_a, n_i = len(scenario.actors), len(scenario.issues)
     trajectory = np.full((p.rounds + 1, n_a, n_i), np.nan)
@@ -125,28 +117,17 @@ def _run(scenario: Scenario, p: BDMParams, rng: np.random.Generator) -> Result:
     issue_fields = {}
     for i, issue in enumerate(scenario.issue_ids):
         idx = _participants(scenario.position[:, i])
+        if idx.size == 0:
+            continue  # nobody takes part: no forecast
         x0 = scenario.position[idx, i].copy()
         c = scenario.capability[idx].copy()
         s = scenario.salience[idx, i].copy()
-        if idx.size >= 2 and x0.max() > x0.min():
-            from . import _bdm_kernel as kernel
+        from . import _bdm_kernel as kernel  # it also handles an issue that cannot move
 
-            (positions, exponents, medians, means, ties, chosen, partner, counts,
-             status) = kernel.run_one(c, x0, s, *_kernel_args(p))
-            if status and p.equal_dangers == "error":
-                raise _equal_dangers(issue, int(status))
-        else:
-            positions = np.repeat(x0[None], p.rounds + 1, axis=0)
-            exponents = np.ones((p.rounds, idx.size))
-            w = c * s
-            mean = float((w * x0).sum() / w.sum()) if w.sum() > 0 else float(x0[0])
-            medians = np.full(p.rounds + 1, x0[0])
-            means = np.full(p.rounds + 1, mean)
-            ties = np.zeros(p.rounds + 1, dtype=bool)
-            chosen = np.zeros((p.rounds, idx.size), dtype=np.int8)
-            partner = np.full((p.rounds, idx.size), -1)
-            counts = np.zeros((p.rounds, idx.size, 3), dtype=int)
-            status = 0
+        (positions, exponents, medians, means, ties, chosen, partner, counts,
+         status) = kernel.run_one(c, x0, s, *_kernel_args(p))
+        if status and p.equal_dangers == "error":
+            raise _equal_dangers(issue, int(status))
         trajectory[:, idx, i] = positions
         forecast[i] = medians[-1]
         ids = [scenario.actor_ids[k] for k in idx]
