@@ -159,3 +159,15 @@ def test_no_cli_flag_names_below_the_cli() -> None:
                 hit = flag.search(code)
                 assert hit is None or "var(--" in code or "smpc --" in code, (
                     f"{path.relative_to(root)}:{n}: {hit.group(0)}")
+
+
+def test_models_explains_a_models_parameters(capsys) -> None:
+    from realpolitik.models import get
+
+    assert main(["models", "smp"]) == 0
+    out = capsys.readouterr().out
+    for name, f in get("smp").params.model_fields.items():
+        assert name in out and f.description.split()[0] in out
+    assert "markov-incentive" in out
+    assert main(["models", "no-such-model"]) == 2
+    assert "--model: unknown model" in capsys.readouterr().err

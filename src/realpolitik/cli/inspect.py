@@ -36,17 +36,42 @@ def scenarios() -> None:
 
 
 @app.command()
-def models() -> None:
-    """List the registered models and their parameters."""
+def models(
+    name: Annotated[str | None, typer.Argument(
+        help="A model: list its parameters with their values and what each does.")] = None,
+) -> None:
+    """List the registered models and their parameters (one model: what each does)."""
     from rich.table import Table
 
-    table = Table(title="models")
+    from ..models import get
+
+    if name is not None:
+        model = get(name)
+        table = Table(title=f"{model.name}: {model.summary}")
+        for col in ("parameter", "default", "values", "what it does"):
+            table.add_column(col)
+        for key, f in model.params.model_fields.items():
+            table.add_row(key, repr(f.default), _values(f.annotation), f.description or "")
+        if not model.params.model_fields:
+            table.add_row("—", "", "", "no parameters")
+        _print(table)
+        return
+    table = Table(title="models (realpolitik models NAME explains one's parameters)")
     for col in ("name", "what it does", "parameters (default)"):
         table.add_column(col)
     for m in registry().values():
         params = ", ".join(f"{k}={v.default!r}" for k, v in m.params.model_fields.items())
         table.add_row(m.name, m.summary, params or "—")
     _print(table)
+
+
+def _values(annotation: object) -> str:
+    """The allowed values of a parameter, as text: choices, or its type."""
+    from typing import Literal, get_args, get_origin
+
+    if get_origin(annotation) is Literal:
+        return ", ".join(str(v) for v in get_args(annotation))
+    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
 
 
 @app.command()
