@@ -81,16 +81,83 @@ def _evidence(sc: Scenario, evidence) -> str:
 def build(scenario: Scenario, *, models: Sequence[str] | None = None,
           whatifs: Sequence[str] = (), draws: int = 0, seed: int = 0,
           timeline: bool = True) -> str:
-    """The report as one HTML string."""
+    """The report as one HTML string: everything is computed first, then rendered."""
     sc = scenario
     chosen = list(models) if models else names()
     results: dict[str, Result] = {m: evaluate(m, sc, rng=seed) for m in chosen}
-    out: list[str] = []
+    mc = _monte_carlo(sc, chosen, draws, seed) if draws else None
+    comparisons = _whatifs(sc, whatifs, chosen, draws, seed)
+    timeline_frame = _timeline(sc) if timeline else None
+
+    sections = ["forecasts", *(["uncertainty"] if mc is not None else []),
+                *(["deal"] if sc.agreement is not None else []), "issues", "actors",
+                "evidence", *(["what-ifs"] if comparisons else []),
+                *(["timeline"] if timeline_frame is not None else []), "sources"]
+    out = _head(sc, seed, sections)
+    out += _forecasts_section(sc, chosen, results)
+    if sc.agreement is not None:
+        out += deal_section(sc, draws, seed)
+    if mc is not None:
+        out += _uncertainty_section(mc)
+    out += _issues_section(sc, chosen, results, mc)
+    out += _actors_and_evidence(sc)
+    if comparisons:
+        out += _whatif_section(comparisons)
+    if timeline_frame is not None:
+        out.append('<h2 id="timeline">Timeline</h2>')
+        out.append(_svg(plots.timeline(timeline_frame)))
+        out.append(_table(["date", "event", "sources"], [
+            [escape(str(r.date)), escape(str(r.event)), escape(str(r.sources))]
+            for r in timeline_frame.itertuples()]))
+    out.append('<h2 id="sources">Sources</h2>')
+    out.append(_table(["id", "title", "publisher", "date", "authors", "address"], [
+        [escape(k), escape(s.title), escape(s.publisher or ""), escape(s.date or ""),
+         escape(", ".join(s.authors)), escape(s.address or "")]
+        for k, s in sc.sources.items()]))
+    out.append('<p class="small muted">Made by realpolitik. Addresses are printed as text, '
+               "not links; the file loads nothing from the network.</p></body></html>")
+    return "\n".join(out) + "\n"
+
+
+# --- computing ------------------------------------------------------------------------
+
+
+def _monte_carlo(sc: Scenario, chosen: list[str], draws: int, seed: int):
+    from ..analysis.montecarlo import simulate
+
+    return simulate(sc, "compromise" if "compromise" in chosen else chosen[0], draws, seed)
+
+
+def _whatifs(sc: Scenario, specs: Sequence[str], chosen: list[str], draws: int, seed: int
+             ) -> list:
+    """(overlay, comparison table, deal before/after as text or None) per what-if."""
+    if not specs:
+        return []
+    from ..analysis.whatif import compare, load_overlay
+
+    out = []
+    for spec in specs:
+        overlay = load_overlay(spec, sc.name)
+        table = compare(sc, overlay, chosen, seed=seed)
+        deal = None
+        if sc.agreement is not None or overlay.agreement is not None:
+            from ..analysis.deal import compare_deals, describe
+
+            (entry,) = compare_deals(sc, [overlay], draws=draws or None, seed=seed)
+            deal = None if entry is None else describe(entry)
+        out.append((overlay, table, deal))
+    return out
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def _head(sc: Scenario, seed: int, sections: list[str]) -> list[str]:
     title = escape(sc.title or sc.name)
-    out.append(f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-               f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               f"<title>{title} — realpolitik report</title><style>{CSS}</style></head><body>")
-    out.append(f"<h1>{title}</h1>")
+    out = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           f"<title>{title} — realpolitik report</title><style>{CSS}</style></head><body>",
+           f"<h1>{title}</h1>"]
     meta = [f"scenario <code>{escape(sc.name)}</code>"]
     if sc.as_of:
         meta.append(f"as of {sc.as_of}")
@@ -99,23 +166,14 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
     out.append(f'<p class="muted">{" · ".join(meta)}</p>')
     if sc.description:
         out.append(f"<p>{escape(sc.description)}</p>")
-    sections = ["forecasts", "issues", "actors", "evidence"]
-    if sc.agreement is not None:
-        sections.insert(1, "deal")
-    if draws:
-        sections.insert(1, "uncertainty")
-    if whatifs:
-        sections.append("what-ifs")
-    timeline_frame = _timeline(sc) if timeline else None
-    if timeline_frame is not None:
-        sections.append("timeline")
-    sections.append("sources")
     out.append("<nav>" + "".join(f'<a href="#{s}">{s}</a>' for s in sections) + "</nav>")
     if sc.notes:
         out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in sc.notes) + "</ul>")
+    return out
 
-    # forecasts
-    out.append('<h2 id="forecasts">Forecasts by model</h2>')
+
+def _forecasts_section(sc: Scenario, chosen: list[str], results: dict[str, Result]
+                       ) -> list[str]:
     rows = []
     for i, issue in enumerate(sc.issues):
         # the anchors once per issue, each forecast with the value of its nearest anchor:
@@ -130,38 +188,32 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
                     f"≈ {anchor.value:g}</div>") if anchor else ""
             cells.append(f"{_fmt(v)}{hint}")
         rows.append(cells)
-    out.append(_table(["issue", *chosen], rows, numeric=set(range(1, len(chosen) + 1))))
-    out.append('<p class="small muted">Each model: ' + "; ".join(
-        f"<b>{escape(m)}</b> — {escape(get(m).summary)}" for m in chosen) + ".</p>")
+    return ['<h2 id="forecasts">Forecasts by model</h2>',
+            _table(["issue", *chosen], rows, numeric=set(range(1, len(chosen) + 1))),
+            '<p class="small muted">Each model: ' + "; ".join(
+                f"<b>{escape(m)}</b> — {escape(get(m).summary)}" for m in chosen) + ".</p>"]
 
-    if sc.agreement is not None:
-        out.extend(deal_section(sc, draws, seed))
 
-    # uncertainty
-    mc = None
-    if draws:
-        from ..analysis.montecarlo import simulate
+def _uncertainty_section(mc) -> list[str]:
+    out = [f'<h2 id="uncertainty">Uncertainty ({escape(mc.model)}, {mc.draws:,} draws)</h2>']
+    urows = []
+    for entry in mc.records():
+        q = entry["quantiles"]
+        anchors = "<br>".join(f"P(≥ {a['value']:g}) = {a['p_at_or_above']:.2f}"
+                              for a in entry["anchors"])
+        urows.append([escape(entry["id"]), *(
+            "—" if v is None else f"{v:.1f}"
+            for v in (entry["mean"], q["5"], q["25"], entry["median"], q["75"], q["95"])),
+            "—" if entry["mcse"] is None else f"{entry['mcse']:.2f}", anchors])
+    out.append(_table(["issue", "mean", "5%", "25%", "median", "75%", "95%", "mcse",
+                       "anchors"], urows, numeric={1, 2, 3, 4, 5, 6, 7}))
+    out.extend(f'<p class="small muted">{escape(note)}</p>' for note in mc.notes)
+    return out
 
-        model = "compromise" if "compromise" in chosen else chosen[0]
-        mc = simulate(sc, model, draws, seed)
-        out.append(f'<h2 id="uncertainty">Uncertainty ({escape(model)}, {mc.draws:,} draws)'
-                   "</h2>")
-        urows = []
-        for entry in mc.records():
-            q = entry["quantiles"]
-            anchors = "<br>".join(f"P(≥ {a['value']:g}) = {a['p_at_or_above']:.2f}"
-                                  for a in entry["anchors"])
-            urows.append([escape(entry["id"]), *(
-                "—" if v is None else f"{v:.1f}"
-                for v in (entry["mean"], q["5"], q["25"], entry["median"], q["75"], q["95"])),
-                "—" if entry["mcse"] is None else f"{entry['mcse']:.2f}", anchors])
-        out.append(_table(["issue", "mean", "5%", "25%", "median", "75%", "95%", "mcse",
-                           "anchors"], urows, numeric={1, 2, 3, 4, 5, 6, 7}))
-        for note in mc.notes:
-            out.append(f'<p class="small muted">{escape(note)}</p>')
 
-    # issues
-    out.append('<h2 id="issues">Issues</h2>')
+def _issues_section(sc: Scenario, chosen: list[str], results: dict[str, Result], mc
+                    ) -> list[str]:
+    out = ['<h2 id="issues">Issues</h2>']
     dynamic = next((m for m in chosen if int(results[m].rounds.max()) > 0), None)
     for i, issue in enumerate(sc.issues):
         out.append(f"<h3>{escape(issue.name)} <code>{escape(issue.id)}</code></h3>")
@@ -178,70 +230,47 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
             out.append(_svg(plots.trajectory(results[dynamic], sc, issue.id)))
         if mc is not None and np.isfinite(mc.forecasts[:, i]).any():
             out.append(_svg(plots.distribution(mc.forecasts, sc, issue.id, mc.model)))
+    return out
 
-    # actors
-    out.append('<h2 id="actors">Actors</h2>')
-    out.append(_table(["id", "name", "group", "capability", "evidence"], [
-        [escape(a.id), escape(a.name), escape(a.group), f"{a.capability:g}",
-         _evidence(sc, a.evidence) + (f'<div class="small muted">{escape(a.note)}</div>'
-                                      if a.note else "")]
-        for a in sc.actors], numeric={3}))
 
-    # evidence
-    out.append('<h2 id="evidence">Every stance with its evidence</h2>')
-    out.append(_table(["actor", "issue", "position", "salience", "evidence"], [
-        [escape(st.actor), escape(st.issue), f"{st.position:g}", f"{st.salience:g}",
-         _evidence(sc, st.evidence) + (f'<div class="small muted">{escape(st.note)}</div>'
-                                       if st.note else "")]
-        for st in sc.stances], numeric={2, 3}))
+def _actors_and_evidence(sc: Scenario) -> list[str]:
+    def note(text: str | None) -> str:
+        return f'<div class="small muted">{escape(text)}</div>' if text else ""
 
-    # what-ifs
-    if whatifs:
-        from ..analysis.whatif import compare, load_overlay
+    return [
+        '<h2 id="actors">Actors</h2>',
+        _table(["id", "name", "group", "capability", "evidence"], [
+            [escape(a.id), escape(a.name), escape(a.group), f"{a.capability:g}",
+             _evidence(sc, a.evidence) + note(a.note)] for a in sc.actors], numeric={3}),
+        '<h2 id="evidence">Every stance with its evidence</h2>',
+        _table(["actor", "issue", "position", "salience", "evidence"], [
+            [escape(st.actor), escape(st.issue), f"{st.position:g}", f"{st.salience:g}",
+             _evidence(sc, st.evidence) + note(st.note)] for st in sc.stances],
+            numeric={2, 3}),
+    ]
 
-        out.append('<h2 id="what-ifs">What-ifs</h2>')
-        for spec in whatifs:
-            overlay = load_overlay(spec, sc.name)
-            table = compare(sc, overlay, chosen, seed=seed)
-            out.append(f"<h3>{escape(overlay.title or overlay.name)}</h3>")
-            if overlay.claim is not None:
-                c = overlay.claim
-                outcomes = ", ".join(f"{k} {v:g}" for k, v in c.outcomes.items())
-                out.append(f"<p><b>The article ({escape(c.source)}) argues:</b> "
-                           f"{escape(c.summary)} <i>Its outcome:</i> {escape(outcomes)}."
-                           f"</p><blockquote>“{escape(c.quote)}”</blockquote>")
-            wrows = []
-            for r in table.itertuples():
-                claim = "" if not np.isfinite(r.claim) else f"{r.claim:g}"
-                wrows.append([escape(r.model), escape(r.issue), _fmt(r.baseline),
-                              _fmt(r.whatif), f"{r.difference:+.1f}", claim])
-            out.append(_table(["model", "issue", "baseline", "what-if", "Δ", "article"],
-                              wrows, numeric={2, 3, 4, 5}))
-            if sc.agreement is not None or overlay.agreement is not None:
-                from ..analysis.deal import compare_deals, describe
 
-                (entry,) = compare_deals(sc, [overlay], draws=draws or None, seed=seed)
-                if entry is not None:
-                    out.append(f"<p><b>Deal?</b> {escape(describe(entry))}</p>")
-            out.append(_svg(plots.whatif(table)))
-
-    # timeline
-    if timeline_frame is not None:
-        out.append('<h2 id="timeline">Timeline</h2>')
-        out.append(_svg(plots.timeline(timeline_frame)))
-        out.append(_table(["date", "event", "sources"], [
-            [escape(str(r.date)), escape(str(r.event)), escape(str(r.sources))]
-            for r in timeline_frame.itertuples()]))
-
-    # sources
-    out.append('<h2 id="sources">Sources</h2>')
-    out.append(_table(["id", "title", "publisher", "date", "authors", "address"], [
-        [escape(k), escape(s.title), escape(s.publisher or ""), escape(s.date or ""),
-         escape(", ".join(s.authors)), escape(s.address or "")]
-        for k, s in sc.sources.items()]))
-    out.append('<p class="small muted">Made by realpolitik. Addresses are printed as text, '
-               "not links; the file loads nothing from the network.</p></body></html>")
-    return "\n".join(out) + "\n"
+def _whatif_section(comparisons: list) -> list[str]:
+    out = ['<h2 id="what-ifs">What-ifs</h2>']
+    for overlay, table, deal in comparisons:
+        out.append(f"<h3>{escape(overlay.title or overlay.name)}</h3>")
+        if overlay.claim is not None:
+            c = overlay.claim
+            outcomes = ", ".join(f"{k} {v:g}" for k, v in c.outcomes.items())
+            out.append(f"<p><b>The article ({escape(c.source)}) argues:</b> "
+                       f"{escape(c.summary)} <i>Its outcome:</i> {escape(outcomes)}."
+                       f"</p><blockquote>“{escape(c.quote)}”</blockquote>")
+        wrows = []
+        for r in table.itertuples():
+            claim = "" if not np.isfinite(r.claim) else f"{r.claim:g}"
+            wrows.append([escape(r.model), escape(r.issue), _fmt(r.baseline),
+                          _fmt(r.whatif), f"{r.difference:+.1f}", claim])
+        out.append(_table(["model", "issue", "baseline", "what-if", "Δ", "article"],
+                          wrows, numeric={2, 3, 4, 5}))
+        if deal is not None:
+            out.append(f"<p><b>Deal?</b> {escape(deal)}</p>")
+        out.append(_svg(plots.whatif(table)))
+    return out
 
 
 def _timeline(sc: Scenario):
