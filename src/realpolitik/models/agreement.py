@@ -350,11 +350,9 @@ def blockers(scenario: Scenario, params: AgreementParams | None = None) -> list[
     return out
 
 
-def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                   **params: object) -> np.ndarray:
+def _forecast(batch: Batch, p: AgreementParams, rng: np.random.Generator) -> np.ndarray:
     """The package on the package issues (the status quo with no deal); NaN elsewhere and
     for a scenario without an agreement section."""
-    p = MODEL.validate_params(params)
     out = np.full((batch.size, batch.position.shape[2]), np.nan)
     if batch.agreement is None:
         return out
@@ -363,14 +361,11 @@ def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
     return out
 
 
-def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
-        seed: int | None = None, **params: object) -> Result:
-    p: AgreementParams = MODEL.validate_params(params)  # type: ignore[assignment]
-    forecast = forecast_batch(scenario.batch(), **p.model_dump())[0]
+def _run(scenario: Scenario, p: AgreementParams, rng: np.random.Generator) -> Result:
+    forecast = _forecast(scenario.batch(), p, rng)[0]
     reason = ("win-set searched" if scenario.agreement is not None
               else "the scenario has no agreement section")
-    result = single_round_result("agreement", scenario, forecast, p, seed=seed,
-                                 stop_reason=reason)
+    result = single_round_result("agreement", scenario, forecast, p, stop_reason=reason)
     if scenario.agreement is None:
         result.fields["deal"] = None
         return result
@@ -408,11 +403,13 @@ MODEL = Model(
     summary="whether a deal is struck (win-set of every party, veto and red line) and "
             "its package (asymmetric Nash over the negotiators)",
     params=AgreementParams,
-    run=run,
-    forecast_batch=forecast_batch,
+    run_kernel=_run,
+    batch_kernel=_forecast,
     order=90,
     per_issue=False,
+    every_issue=False,
 )
+run, forecast_batch = MODEL.run, MODEL.forecast_batch
 
 
 def acceptance(scenario: Scenario, points: np.ndarray,

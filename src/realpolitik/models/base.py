@@ -83,6 +83,9 @@ class Model:
     order: int = 50
     # Whether every issue is forecast on its own (True) or all issues jointly.
     per_issue: bool = True
+    # Whether the model forecasts every issue (False: only some, e.g. the agreement model's
+    # package issues; the others are NaN).
+    every_issue: bool = True
     # Parameter sets besides the defaults that the registry-wide contract test runs too
     # (tests/test_contract.py), e.g. the variants that draw random numbers.
     examples: tuple[Mapping[str, Any], ...] = ()

@@ -91,16 +91,13 @@ def _forecast(batch: Batch, p: PceParams) -> tuple[np.ndarray, np.ndarray]:
     return out, probs
 
 
-def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                   **params: object) -> np.ndarray:
-    return _forecast(batch, PceParams.model_validate(params))[0]
+def _batch_kernel(batch: Batch, p: PceParams, rng: np.random.Generator) -> np.ndarray:
+    return _forecast(batch, p)[0]
 
 
-def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
-        seed: int | None = None, **params: object) -> Result:
-    p = MODEL.validate_params(params)
+def _run(scenario: Scenario, p: PceParams, rng: np.random.Generator) -> Result:
     out, probs = _forecast(scenario.batch(), p)
-    result = single_round_result("pce", scenario, out[0], p, seed=seed)
+    result = single_round_result("pce", scenario, out[0], p)
     for i, issue in enumerate(scenario.issues):
         win = {a: round(float(probs[0, k, i]), 6)
                for k, a in enumerate(scenario.actor_ids) if np.isfinite(probs[0, k, i])}
@@ -113,7 +110,8 @@ MODEL = Model(
     summary="probabilistic Condorcet election over the stated positions (KTAB): the "
             "expected winning position",
     params=PceParams,
-    run=run,
-    forecast_batch=forecast_batch,
+    run_kernel=_run,
+    batch_kernel=_batch_kernel,
     order=6,
 )
+run, forecast_batch = MODEL.run, MODEL.forecast_batch
