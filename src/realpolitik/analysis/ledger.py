@@ -127,7 +127,7 @@ def _date(date: dt.date | str | None) -> str:
     try:
         return dt.date.fromisoformat(date).isoformat()
     except ValueError:
-        raise InputError(f"'{date}' is not a date", field="--date",
+        raise InputError(f"'{date}' is not a date", field="date",
                          allowed="YYYY-MM-DD") from None
 
 
@@ -164,7 +164,7 @@ def add_forecast(path: str | Path, forecast: Any, inputs: Sequence[tuple[str, by
                          allowed="questions [{id, p}], p_deal, or the output of "
                          "`realpolitik forecast -f json`")
     if not inputs:
-        raise InputError("no inputs to hash", field="--input",
+        raise InputError("no inputs to hash", field="input",
                          allowed="the scenario (and overlay) files the forecast was made "
                          "from, or a forecast of a built-in scenario")
     listed = sorted(({"name": n, "sha256": sha256(b)} for n, b in inputs),
@@ -185,7 +185,7 @@ def add_outcome(path: str | Path, of: int, outcomes: Mapping[str, float], source
         raise InputError(f"entry {of} is not a forecast of the ledger", source=p, field="SEQ",
                          allowed="the seq of a forecast entry (`realpolitik ledger score`)")
     if not source.strip():
-        raise InputError("an outcome needs its source", field="--source",
+        raise InputError("an outcome needs its source", field="source",
                          allowed="where the outcome is documented")
     keys = {k for k, _, _ in predictions(target["forecast"])}
     issues = {k.split("/", 1)[1] for k, kind, _ in predictions(target["forecast"])

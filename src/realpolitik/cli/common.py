@@ -101,7 +101,7 @@ def emit(text: str, output: Path | None) -> None:
 FLAGS = {"options": "--read-option", "fmt": "--input-format", "path": "--output",
          "model": "--model", "params": "--param"}
 SAME_NAME = ("draws", "workers", "scheduler", "widen", "delta", "method", "samples",
-             "weights", "institutions", "split", "seed")
+             "weights", "institutions", "split", "seed", "date", "input", "source")
 
 
 def in_cli_words(exc: InputError) -> InputError:
