@@ -249,7 +249,7 @@ def test_cli_simulate_partial_is_reported(capsys, monkeypatch) -> None:
 def test_cli_sensitivity_and_errors(capsys) -> None:
     code = main(["sensitivity", str(FIXTURES / "tiny.yaml"), "-f", "csv"])
     out = capsys.readouterr().out
-    assert code == 0 and out.startswith("issue,actor,input,low,high")
+    assert code == 0 and out.startswith("issue,actor,input,input_issue,low,high")
     code = main(["sensitivity", str(FIXTURES / "tiny.yaml"), "--method", "fourier"])
     assert code == 2 and "unknown method 'fourier'" in capsys.readouterr().err
     code = main(["simulate", str(FIXTURES / "tiny.yaml"), "-n", "0"])
