@@ -68,7 +68,7 @@ def test_results_stay_side_by_side(app) -> None:
     _table(app, "issue", "compromise")
     _table(app, "issue", "point forecast")
     _table(app, "issue", "actor", "input", "input_issue", "swing")
-    _table(app, "issue", "actor", "input", "low")
+    _table(app, "issue", "actor", "input", "input_issue", "low")
     _table(app, "model", "issue")
     assert any(c.value.startswith("Sensitivity of compromise") for c in app.caption)
     # a later change of settings marks the slow results stale instead of removing them
