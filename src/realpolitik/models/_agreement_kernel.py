@@ -25,25 +25,27 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from ._jit import kernel
 
 FEASIBLE, NASH, LOWEST, HIGHEST = 0, 1, 2, 3
 EPS_TIE = 1e-7  # pull toward the status quo where the Nash product is flat
 
 
-@njit(cache=True)
+@kernel
 def _phi(t: float, linear: bool) -> float:
     return abs(t) if linear else t * t
 
 
-@njit(cache=True)
+@kernel
 def _dphi(t: float, linear: bool) -> float:
     if linear:
         return 0.0 if t == 0.0 else (1.0 if t > 0.0 else -1.0)
     return 2.0 * t
 
 
-@njit(cache=True)
+@kernel
 def _one(s, q, rho, indiff, judges, lin_dim, lin_sign, lin_b, lin_strict, neg_j, neg_w,
          rho0, sqn, linear, mode, mode_dim, tol, rtol, slack, max_iter, floor, out_point):
     """Search one piece of one draw; returns (found, objective value). Objective cuts keep
@@ -209,7 +211,7 @@ def _one(s, q, rho, indiff, judges, lin_dim, lin_sign, lin_b, lin_strict, neg_j,
     return found, best
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def search(s, q, rho, indiff, piece_judges, piece_active, lin_dim, lin_sign, lin_b,
            lin_strict, neg_j, neg_w, rho0, sqn, linear, mode, mode_dim, tol, rtol, slack,
            max_iter):
