@@ -64,32 +64,22 @@ def _combine(parts: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndar
         return np.where(den > 0, num / den, np.nan)
 
 
-def forecast_batch(batch: Batch, *, rng: np.random.Generator | None = None,
-                   **params: object) -> np.ndarray:
-    from . import get
+def _forecast(batch: Batch, p: StackParams, rng: np.random.Generator) -> np.ndarray:
+    from . import evaluate
 
-    w = json.loads(StackParams.model_validate(params).weights)
-    parts = {}
-    for name in w:
-        m = get(name)
-        parts[name] = np.asarray(m.forecast_batch(batch, rng=rng,
-                                                  **m.validate_params({}).model_dump()), float)
+    w = json.loads(p.weights)
+    parts = {name: evaluate(name, batch, rng=rng) for name in w}  # each at its defaults
     return _combine(parts, w)
 
 
-def run(scenario: Scenario, *, rng: np.random.Generator | None = None,
-        seed: int | None = None, **params: object) -> Result:
-    from . import get
+def _run(scenario: Scenario, p: StackParams, rng: np.random.Generator) -> Result:
+    from . import evaluate
 
-    p = MODEL.validate_params(params)
     w = json.loads(p.weights)
-    parts = {}
-    for name in w:
-        m = get(name)
-        parts[name] = np.asarray(m.run(scenario, rng=rng, seed=seed,
-                                       **m.params_for(scenario).model_dump()).forecast, float)
+    parts = {name: np.asarray(evaluate(name, scenario, rng=rng).forecast, float)
+             for name in w}
     out = _combine(parts, w)
-    result = single_round_result("stack", scenario, out, p, seed=seed)
+    result = single_round_result("stack", scenario, out, p)
     for i, issue in enumerate(scenario.issues):
         result.issue_fields[issue.id] = {"components": {
             n: (float(f[i]) if np.isfinite(f[i]) else None) for n, f in parts.items()}}
@@ -100,9 +90,10 @@ MODEL = Model(
     name="stack",
     summary="stacked ensemble: convex combination of models fitted on the DEU training part",
     params=StackParams,
-    run=run,
-    forecast_batch=forecast_batch,
+    run_kernel=_run,
+    batch_kernel=_forecast,
     order=40,
     # exchange, a component, forecasts the issues of a proposal jointly
     per_issue=False,
 )
+run, forecast_batch = MODEL.run, MODEL.forecast_batch
