@@ -47,10 +47,11 @@ from pydantic import Field, model_validator
 
 from ..scenario import Batch, Scenario
 from . import _exchange_engine as engine
-from .base import Model, Params, Result, json_number
+from ._orders import OrderParams, averaged, with_orders
+from .base import Model, Result, json_number
 
 
-class ExchangeParams(Params):
+class ExchangeParams(OrderParams):
     rounds: int = Field(10, ge=0, le=1000, description="rounds (no convergence test)")
     p: float = Field(0.0, ge=0, le=1, description="randomisation of Equal Gain, 0–1")
     variant: Literal["equal-gain", "random-rate"] = Field(
@@ -138,7 +139,7 @@ def _compiled_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.nda
     return rnd, realised, voting, new
 
 
-def _forecast(batch: Batch, p: ExchangeParams, rng: np.random.Generator) -> np.ndarray:
+def _forecast_one(batch: Batch, p: ExchangeParams, rng: np.random.Generator) -> np.ndarray:
     rules = p.rules(rng)
     lo, hi = batch.scale_min, batch.scale_max
     if rules is engine.EQUAL_GAIN:  # compiled, draws in parallel
@@ -167,7 +168,7 @@ def _forecast(batch: Batch, p: ExchangeParams, rng: np.random.Generator) -> np.n
     return out
 
 
-def _run(scenario: Scenario, p: ExchangeParams, rng: np.random.Generator) -> Result:
+def _run_one(scenario: Scenario, p: ExchangeParams, rng: np.random.Generator) -> Result:
     lo, hi = scenario.scale_min, scenario.scale_max
     pos = scenario.position
     sal = scenario.salience
@@ -233,6 +234,20 @@ def _run(scenario: Scenario, p: ExchangeParams, rng: np.random.Generator) -> Res
         diagnostics={"exchanges": frame}, issue_fields=issue_fields,
         fields={"exchanges": listing},
     )
+
+
+def _run(scenario: Scenario, p: ExchangeParams, rng: np.random.Generator) -> Result:
+    """A run in the given order; with ``orders`` > 1 its forecast is the mean over the
+    shuffled orders (see ._orders)."""
+    result = _run_one(scenario, p, rng)
+    batch = scenario.batch()
+    return with_orders(result, batch, p.orders, p.order_seed,
+                       lambda b, _perm: _forecast_one(b, p, rng))
+
+
+def _forecast(batch: Batch, p: ExchangeParams, rng: np.random.Generator) -> np.ndarray:
+    return averaged(batch, p.orders, p.order_seed,
+                    lambda b, _perm: _forecast_one(b, p, rng))
 
 
 MODEL = Model(

@@ -39,7 +39,8 @@ from pydantic import Field
 
 from ..errors import InputError
 from ..scenario import Batch, Scenario
-from .base import Model, Params, Result, json_number
+from ._orders import OrderParams, averaged, with_orders
+from .base import Model, Result, json_number
 
 VICTORY = ("linear", "square", "quartic", "octic", "binary")
 PCE = ("conditional", "markov-incentive", "markov-uniform")
@@ -51,7 +52,7 @@ COMMIT = ("no-commit", "semi-commit", "full-commit")
 INTER_VEC = ("s1p1", "s2p2", "s2pmax")
 BARGAIN = ("init-only", "init-rcvr", "pw-comp")
 
-class SMPParams(Params):
+class SMPParams(OrderParams):
     victory: Literal[VICTORY] = Field(  # type: ignore[valid-type]
         "linear", description="VictoryProbModel: coalition strengths s1:s2 → win "
         "probability; linear (2:1 gives 2/3), square (4/5), quartic (16/17), octic "
@@ -155,7 +156,25 @@ def _uniforms(rng: np.random.Generator, stochastic: bool, *shape: int) -> np.nda
     return rng.random((*shape[:-1], MAX_TURNS, shape[-1]))
 
 
-def _run(scenario: Scenario, p: SMPParams, rng: np.random.Generator) -> Result:
+def _for_order(p: SMPParams, perm: np.ndarray, batch: Batch) -> SMPParams:
+    """``p`` for the actors in the order ``perm``: ``ideal_adjustment`` (rows and columns
+    of every actor or of the participants) permuted alike."""
+    if p.ideal_adjustment is None:
+        return p
+    full = np.array(p.ideal_adjustment, dtype=float)
+    idx = _prepare(batch)[0]
+    if full.ndim == 2 and full.shape[0] == batch.position.shape[1]:
+        sel = list(perm)
+    elif full.ndim == 2 and full.shape[0] == idx.size:
+        rank = {int(a): r for r, a in enumerate(idx)}
+        sel = [rank[int(a)] for a in perm if int(a) in rank]
+    else:
+        return p  # _ideal names the problem
+    return p.model_copy(update={"ideal_adjustment": tuple(
+        tuple(float(v) for v in row) for row in full[np.ix_(sel, sel)])})
+
+
+def _run_one(scenario: Scenario, p: SMPParams, rng: np.random.Generator) -> Result:
     from . import _smp_kernel as kernel
 
     lo, hi = scenario.scale_min, scenario.scale_max
@@ -212,7 +231,7 @@ def _run(scenario: Scenario, p: SMPParams, rng: np.random.Generator) -> Result:
     )
 
 
-def _forecast(batch: Batch, p: SMPParams, rng: np.random.Generator) -> np.ndarray:
+def _forecast_one(batch: Batch, p: SMPParams, rng: np.random.Generator) -> np.ndarray:
     from . import _smp_kernel as kernel
 
     lo, hi = batch.scale_min, batch.scale_max
@@ -223,6 +242,20 @@ def _forecast(batch: Batch, p: SMPParams, rng: np.random.Generator) -> np.ndarra
     uniforms = _uniforms(rng, stochastic, batch.size, n)
     weighted, _, _ = kernel.run_batch(xs, sals, caps, ideal, identity, _codes(p), uniforms)
     return weighted * (hi - lo) + lo
+
+
+def _run(scenario: Scenario, p: SMPParams, rng: np.random.Generator) -> Result:
+    """A run in the given order; with ``orders`` > 1 its forecast is the mean over the
+    shuffled orders (see ._orders)."""
+    result = _run_one(scenario, p, rng)
+    batch = scenario.batch()
+    return with_orders(result, batch, p.orders, p.order_seed,
+                       lambda b, perm: _forecast_one(b, _for_order(p, perm, batch), rng))
+
+
+def _forecast(batch: Batch, p: SMPParams, rng: np.random.Generator) -> np.ndarray:
+    return averaged(batch, p.orders, p.order_seed,
+                    lambda b, perm: _forecast_one(b, _for_order(p, perm, batch), rng))
 
 
 MODEL = Model(
