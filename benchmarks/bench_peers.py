@@ -34,6 +34,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -67,6 +68,7 @@ class Run:
     peak_mib: float
     returncode: int
     stderr: str = ""
+    cpu_s: float = 0.0  # user + system CPU time of the process and its children
 
 
 def run_process(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
@@ -75,12 +77,18 @@ def run_process(cmd: list[str], cwd: Path | None = None, env: dict | None = None
     t = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=stdout, stderr=err)
-        _, status, usage = os.wait4(p.pid, 0)
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        except BaseException:  # interrupted: stop the child too, then clean up
+            p.kill()
+            p.wait()
+            raise
         seconds = time.perf_counter() - t
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode(errors="replace")
-    return Run(seconds, usage.ru_maxrss / 1024, p.returncode, text[-3000:])
+    return Run(seconds, usage.ru_maxrss / 1024, p.returncode, text[-3000:],
+               usage.ru_utime + usage.ru_stime)
 
 
 def checked(run: Run, what: str) -> Run:
@@ -322,9 +330,11 @@ class Row:
     case: str
     peer: str
     peer_s: float | None = None
+    peer_cpu: float | None = None
     peer_mib: float | None = None
     peer_disk_mb: float | None = None
     cli_s: float | None = None
+    cli_cpu: float | None = None
     cli_mib: float | None = None
     first_s: float | None = None
     later_s: float | None = None
@@ -336,10 +346,15 @@ class Row:
     cli_times: list = field(default_factory=list)
 
 
+LOADS: list[float] = []
+
+
 def realpolitik_columns(row: Row, path: Path, model: str, tmp: Path, repeat: int) -> dict:
+    LOADS.append(os.getloadavg()[0])
     runs, out = realpolitik_cli(path, model, tmp / "rp.json", repeat)
     row.cli_times = [r.seconds for r in runs]
     row.cli_s = statistics.median(row.cli_times)
+    row.cli_cpu = statistics.median(r.cpu_s for r in runs)
     row.cli_mib = max(r.peak_mib for r in runs)
     ip = realpolitik_inprocess(path, model, repeat)
     row.first_s, row.later_s, row.inproc_mib = ip["first"], ip["later"], ip["peak_mib"]
@@ -349,6 +364,7 @@ def realpolitik_columns(row: Row, path: Path, model: str, tmp: Path, repeat: int
 def peer_median(row: Row, runs: list) -> None:
     row.peer_times = [r[0].seconds for r in runs]
     row.peer_s = statistics.median(row.peer_times)
+    row.peer_cpu = statistics.median(r[0].cpu_s for r in runs)
     row.peer_mib = max(r[0].peak_mib for r in runs)
     row.peer_disk_mb = runs[-1][1]
 
@@ -475,6 +491,7 @@ def ratio(peer: float | None, ours: float | None) -> str:
 
 
 def report(row: Row) -> None:
+    LOADS.append(os.getloadavg()[0])
     print(f"# {row.case}: peer {fmt(row.peer_s)} s, realpolitik CLI {fmt(row.cli_s)} s, "
           f"in-process {fmt(row.first_s, 3)} / {fmt(row.later_s, 4)} s, agree={row.agree} "
           f"(max diff {row.max_diff if row.max_diff is not None else '-'}) {row.note}",
@@ -483,19 +500,21 @@ def report(row: Row) -> None:
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| case | peer | peer s | peer MiB | peer disk MB | realpolitik CLI s | CLI MiB | "
-        "in-process s (1st / later) | in-process MiB | peer / CLI | peer / in-process "
-        "(later) | agree (max diff / scale) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        "| case | peer | peer s (CPU s) | peer MiB | peer disk MB | realpolitik CLI s (CPU s) | "
+        "CLI MiB | in-process s (1st / later) | in-process MiB | peer / CLI | peer / CLI, CPU | "
+        "peer / in-process (later) | agree (max diff / scale) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
-        agree = "" if r.agree is None else ("yes" if r.agree else "**NO**")
+        agree = "" if r.agree is None else ("yes" if r.agree else "**no**")
         if r.max_diff is not None:
             agree += f" ({r.max_diff:.0e})"
+        peer = "" if r.peer_s is None else f"{r.peer_s:.1f} ({r.peer_cpu:.1f})"
         lines.append(
-            f"| {r.case} | {r.peer} | {fmt(r.peer_s, 1)} | {fmt(r.peer_mib, 0)} | "
-            f"{fmt(r.peer_disk_mb, 1)} | {fmt(r.cli_s)} | {fmt(r.cli_mib, 0)} | "
+            f"| {r.case} | {r.peer} | {peer} | {fmt(r.peer_mib, 0)} | "
+            f"{fmt(r.peer_disk_mb, 1)} | {fmt(r.cli_s)} ({fmt(r.cli_cpu)}) | {fmt(r.cli_mib, 0)} | "
             f"{fmt(r.first_s, 3)} / {fmt(r.later_s, 4)} | {fmt(r.inproc_mib, 0)} | "
-            f"{ratio(r.peer_s, r.cli_s)} | {ratio(r.peer_s, r.later_s)} | {agree} |")
+            f"{ratio(r.peer_s, r.cli_s)} | {ratio(r.peer_cpu, r.cli_cpu)} | "
+            f"{ratio(r.peer_s, r.later_s)} | {agree} |")
     return "\n".join(lines)
 
 
@@ -507,6 +526,7 @@ def main() -> None:
         _bdm_reference(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1",
                        sys.argv[6])
         return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so scratch folders are removed
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", default="smp,bdm,exchange")
     ap.add_argument("--repeat", type=int, default=5,
@@ -535,9 +555,10 @@ def main() -> None:
           f"{', '.join(f'{v:.2f}' for v in load_after)}; realpolitik: median of {a.repeat} runs, "
           f"peers: median of {a.peer_repeat}\n")
     print(table(rows))
+    print()
     for r in rows:
-        if r.note and r.peer_s is None:
-            print(f"\n{r.case}: skipped, {r.note}")
+        print(f"* {r.case}: " + (f"skipped, {r.note}" if r.peer_s is None else r.note))
+    print(f"\n1-minute load average sampled at each case: {min(LOADS):.1f}–{max(LOADS):.1f}")
     if a.json:
         Path(a.json).write_text(json.dumps({"started": started, "load_before": load_before,
                                             "load_after": load_after,
