@@ -496,6 +496,7 @@ def report(row: Row) -> None:
           f"in-process {fmt(row.first_s, 3)} / {fmt(row.later_s, 4)} s, agree={row.agree} "
           f"(max diff {row.max_diff if row.max_diff is not None else '-'}) {row.note}",
           file=sys.stderr, flush=True)
+    print(f"# row {json.dumps(row.__dict__)}", file=sys.stderr, flush=True)
 
 
 def table(rows: list[Row]) -> str:
