@@ -1,7 +1,7 @@
 """realpolitik against the real peer programs, on the same inputs, in the same run.
 
     python benchmarks/bench_peers.py [--only smp,bdm,exchange] [--repeat 5] [--peer-repeat 1]
-                                     [--peers-dir DIR] [--json OUT.json]
+                                     [--peers-dir DIR] [--no-peers] [--json OUT.json]
 
 The peers (set up outside the repository by the scripts in benchmarks/peers/):
 
@@ -21,9 +21,11 @@ loads the compiled kernels, and the median of ``--repeat`` further calls).
 
 Every case checks that each actor's position agrees with the peer's at every state, to
 1e-6 of the issue's scale, and prints the worst difference. Times are wall-clock seconds;
-peak memory is the process's maximum resident set (from ``wait4``); "disk" is what the
-peer leaves in its output folder (deleted afterwards). A peer that is not set up is
-skipped with the command that sets it up. Inputs come from REALPOLITIK_SHARED (default
+"CPU s" is user + system time (``wait4``; for in-process calls ``process_time``, all
+threads), steadier than wall time when other jobs share the machine. Peak memory is the
+process's maximum resident set (``wait4``); "disk" is what the peer leaves in its output
+folder (deleted afterwards). A peer that is not set up is skipped with the command that
+sets it up. Inputs come from REALPOLITIK_SHARED (default
 ../shared next to the repository) and from generators with fixed seeds.
 """
 
@@ -125,6 +127,7 @@ def realpolitik_inprocess(path: Path, model: str, repeat: int) -> dict:
         run = checked(run_process(cmd, env=realpolitik_env()), "realpolitik in-process")
         times = json.loads(Path(out.name).read_text())
     return {"first": times["first"], "later": statistics.median(times["later"]),
+            "later_cpu": statistics.median(times["later_cpu"]),
             "import": times["import"], "peak_mib": run.peak_mib}
 
 
@@ -133,15 +136,17 @@ def _inprocess(path: str, model: str, repeat: int, out: str) -> None:
     import realpolitik as rp
     imported = time.perf_counter() - t
     scenario = rp.load(path)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     rp.forecast(scenario, model=model)
-    first = time.perf_counter() - t
-    later = []
+    first, first_cpu = time.perf_counter() - t, time.process_time() - c
+    later, later_cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         rp.forecast(scenario, model=model)
         later.append(time.perf_counter() - t)
-    Path(out).write_text(json.dumps({"import": imported, "first": first, "later": later}))
+        later_cpu.append(time.process_time() - c)
+    Path(out).write_text(json.dumps({"import": imported, "first": first, "later": later,
+                                     "first_cpu": first_cpu, "later_cpu": later_cpu}))
 
 
 # ---------------------------------------------------------------- generated inputs
@@ -338,6 +343,7 @@ class Row:
     cli_mib: float | None = None
     first_s: float | None = None
     later_s: float | None = None
+    later_cpu: float | None = None  # CPU seconds of the same calls (all threads)
     inproc_mib: float | None = None
     max_diff: float | None = None  # in units of the scale
     agree: bool | None = None
@@ -358,6 +364,7 @@ def realpolitik_columns(row: Row, path: Path, model: str, tmp: Path, repeat: int
     row.cli_mib = max(r.peak_mib for r in runs)
     ip = realpolitik_inprocess(path, model, repeat)
     row.first_s, row.later_s, row.inproc_mib = ip["first"], ip["later"], ip["peak_mib"]
+    row.later_cpu = ip["later_cpu"]
     return out
 
 
@@ -381,7 +388,9 @@ def smp_cases(shared: Path, tmp: Path, base: Path, a: argparse.Namespace) -> lis
         row = Row(name, "smpc")
         out = realpolitik_columns(row, path, "smp", tmp, a.repeat)
         ours = np.stack([np.array(i["trajectory"], dtype=float) for i in out["issues"]], axis=-1)
-        if not smpc.exists():
+        if a.no_peers:
+            row.note = "peer not run (--no-peers)"
+        elif not smpc.exists():
             row.note = ("smpc not built: benchmarks/peers/setup_ktab.sh KTAB_GIT "
                         "EASYLOGGING_GIT")
         else:
@@ -414,7 +423,9 @@ def bdm_cases(shared: Path, tmp: Path, base: Path, a: argparse.Namespace) -> lis
         row = Row(name, "BDM reference" + (", memoised" if memo else ""))
         out = realpolitik_columns(row, path, "bdm", tmp, a.repeat)
         ours = np.array(out["issues"][0]["trajectory"], dtype=float)
-        if not (ref / "bdm_scholz_model.py").exists():
+        if a.no_peers:
+            row.note = "peer not run (--no-peers)"
+        elif not (ref / "bdm_scholz_model.py").exists():
             row.note = "BDM reference not set up: benchmarks/peers/setup_bdm_ref.sh JMCKIB_GIT"
         else:
             runs = [run_bdm_ref(ref, path, memo) for _ in range(a.peer_repeat)]
@@ -439,7 +450,9 @@ def exchange_cases(shared: Path, tmp: Path, base: Path, a: argparse.Namespace) -
         path.write_text(exchange_file(n, m))
         row = Row(f"exchange {n} × {m}, 10 rounds (generated)", "decide")
         out = realpolitik_columns(row, path, "exchange", tmp, a.repeat)
-        if not py.exists():
+        if a.no_peers:
+            row.note = "peer not run (--no-peers)"
+        elif not py.exists():
             row.note = "decide not installed: benchmarks/peers/setup_decide.sh"
         else:
             runs = [run_decide(py, path) for _ in range(a.peer_repeat)]
@@ -502,20 +515,24 @@ def report(row: Row) -> None:
 def table(rows: list[Row]) -> str:
     lines = [
         "| case | peer | peer s (CPU s) | peer MiB | peer disk MB | realpolitik CLI s (CPU s) | "
-        "CLI MiB | in-process s (1st / later) | in-process MiB | peer / CLI | peer / CLI, CPU | "
-        "peer / in-process (later) | agree (max diff / scale) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        "CLI MiB | in-process s: 1st / later (later, CPU s) | in-process MiB | "
+        "peer / CLI (CPU) | peer / in-process later (CPU) | agree (max diff / scale) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         agree = "" if r.agree is None else ("yes" if r.agree else "**no**")
         if r.max_diff is not None:
             agree += f" ({r.max_diff:.0e})"
         peer = "" if r.peer_s is None else f"{r.peer_s:.1f} ({r.peer_cpu:.1f})"
+        later_cpu = "" if r.later_cpu is None else f" ({r.later_cpu:.4f})"
+        vs_cli = "" if r.peer_s is None else \
+            f"{ratio(r.peer_s, r.cli_s)} ({ratio(r.peer_cpu, r.cli_cpu)})"
+        vs_in = "" if r.peer_s is None else f"{ratio(r.peer_s, r.later_s)}" + \
+            ("" if r.later_cpu is None else f" ({ratio(r.peer_cpu, r.later_cpu)})")
         lines.append(
             f"| {r.case} | {r.peer} | {peer} | {fmt(r.peer_mib, 0)} | "
             f"{fmt(r.peer_disk_mb, 1)} | {fmt(r.cli_s)} ({fmt(r.cli_cpu)}) | {fmt(r.cli_mib, 0)} | "
-            f"{fmt(r.first_s, 3)} / {fmt(r.later_s, 4)} | {fmt(r.inproc_mib, 0)} | "
-            f"{ratio(r.peer_s, r.cli_s)} | {ratio(r.peer_cpu, r.cli_cpu)} | "
-            f"{ratio(r.peer_s, r.later_s)} | {agree} |")
+            f"{fmt(r.first_s, 3)} / {fmt(r.later_s, 4)}{later_cpu} | {fmt(r.inproc_mib, 0)} | "
+            f"{vs_cli} | {vs_in} | {agree} |")
     return "\n".join(lines)
 
 
@@ -537,6 +554,8 @@ def main() -> None:
     ap.add_argument("--peers-dir", default=None,
                     help="where benchmarks/peers/ set the peers up "
                          "(default $REALPOLITIK_PEERS_DIR or /tmp/peers)")
+    ap.add_argument("--no-peers", action="store_true",
+                    help="run only realpolitik's side (the peers' columns stay empty)")
     ap.add_argument("--json", default=None, help="also write the rows to this JSON file")
     a = ap.parse_args()
     shared = shared_dir()
