@@ -53,6 +53,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--peers-dir", default=None)
+    ap.add_argument("--no-peers", action="store_true", help="realpolitik's side only")
     a = ap.parse_args()
     csv_path = shared_dir() / "data" / "bdm" / "emission_standards.csv"
     base = peers_dir(a.peers_dir) / "schelling"
@@ -74,14 +75,16 @@ def main() -> None:
         if any(r.returncode for r in runs):
             raise SystemExit(f"realpolitik simulate failed: {runs[0].stderr}")
     cli_s = statistics.median(r.seconds for r in runs)
+    cli_cpu = statistics.median(r.cpu_s for r in runs)
     t = time.perf_counter()
     rp.simulate(scenario, "bdm", draws=a.draws, seed=a.seed, widen=WIDEN)
     first = time.perf_counter() - t
-    later = []
+    later, later_cpu = [], []
     for _ in range(a.repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         mc = rp.simulate(scenario, "bdm", draws=a.draws, seed=a.seed, widen=WIDEN)
         later.append(time.perf_counter() - t)
+        later_cpu.append(time.process_time() - c)
     ours_mc = mc.forecasts[:, 0]
 
     # 2. one set of draws for both engines
@@ -107,14 +110,15 @@ def main() -> None:
                   "position": batch.position[:, :, 0].tolist(),
                   "salience": batch.salience[:, :, 0].tolist()},
     }
-    print("| engine | what | seconds | forecast over the draws |")
+    print("| engine | what | seconds (CPU s) | forecast over the draws |")
     print("|---|---|---:|---|")
     print(f"| realpolitik | `realpolitik simulate -m bdm -n {a.draws} --widen {WIDEN}`, whole "
-          f"process (median of {a.repeat}) | {cli_s:.2f} | {summary(ours_mc)} |")
+          f"process (median of {a.repeat}) | {cli_s:.2f} ({cli_cpu:.2f}) | {summary(ours_mc)} |")
     print(f"| realpolitik | `rp.simulate`, in-process (1st call / median of {a.repeat} more) | "
-          f"{first:.3f} / {statistics.median(later):.3f} | |")
+          f"{first:.3f} / {statistics.median(later):.3f} ({statistics.median(later_cpu):.3f})"
+          " | |")
     print(f"| realpolitik | BDM kernel on the shared draws | | {summary(ours)} |")
-    if not py.exists():
+    if a.no_peers or not py.exists():
         print(f"\nschelling not set up ({py} missing): run benchmarks/peers/setup_schelling.sh "
               "SCHELLING_GIT (needs Python 3.12)")
         return
@@ -131,12 +135,14 @@ def main() -> None:
         theirs = json.loads(dst.read_text())
     own = theirs["own_mc"]
     print(f"| schelling | `run_monte_carlo`, {a.draws} draws, its triangular sampler and "
-          f"stopping rule | {own['seconds']:.2f} | {summary(np.array(own['medians']))} |")
+          f"stopping rule | {own['seconds']:.2f} ({own['cpu_s']:.2f}) | "
+          f"{summary(np.array(own['medians']))} |")
     width = hi - lo
     for label, res in theirs["configs"].items():
         med = np.array(res["medians"])
         print(f"| schelling | solver on the shared draws, {label} (mean "
-              f"{np.mean(res['rounds']):.1f} rounds) | {res['seconds']:.2f} | {summary(med)} |")
+              f"{np.mean(res['rounds']):.1f} rounds) | {res['seconds']:.2f} ({res['cpu_s']:.2f}) | "
+              f"{summary(med)} |")
     print(f"\nschelling child process: {wall:.1f} s in all, peak {run.peak_mib:.0f} MiB\n")
     print("Shared draws, draw by draw (difference of the headline forecasts, in units of the "
           f"{lo:g}–{hi:g} scale):\n")

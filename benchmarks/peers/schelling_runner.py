@@ -58,22 +58,23 @@ def main() -> None:
         draws = data["draws"]
         n = len(draws["position"])
         medians, rounds = np.empty(n), np.empty(n, dtype=int)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for i in range(n):
             r = run(game(names, draws["capability"][i], draws["position"][i],
                          draws["salience"][i]), cfg)
             medians[i], rounds[i] = r.forecast_median, r.rounds_executed
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
         out["configs"][label] = {
-            "seconds": seconds, "medians": medians.tolist(), "rounds": rounds.tolist(),
+            "seconds": seconds, "cpu_s": cpu, "medians": medians.tolist(),
+            "rounds": rounds.tolist(),
             "point_medians": [lg.weighted_median for lg in res.rounds],
             "point_positions": [[lg.positions[f"a{k}"] for k in range(len(names))]
                                 for lg in res.rounds],
         }
     g = game(names, p["capability"], p["position"], p["salience"], data["ranges"])
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     mc = run_monte_carlo(g, n_draws=data["n_draws"], seed=data["seed"])
-    out["own_mc"] = {"seconds": time.perf_counter() - t,
+    out["own_mc"] = {"seconds": time.perf_counter() - t, "cpu_s": time.process_time() - c,
                      "medians": mc.median_distribution.tolist(),
                      "rounds": mc.rounds_executed.tolist()}
     with open(sys.argv[2], "w") as f:
