@@ -26,6 +26,18 @@ from .common import app, in_cli_words
 __all__ = ["app", "main"]
 
 
+def usage_message(exc: Exception) -> str:
+    """A usage error (click's, as Typer raises it) as one line, naming the command and
+    where its help is."""
+    format_message = getattr(exc, "format_message", None)
+    text = " ".join((format_message() if format_message else str(exc)).split())
+    text = text.replace("Value error, ", "")  # pydantic's prefix, as Typer passes it on
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and getattr(ctx, "command_path", None):
+        return f"{ctx.command_path}: {text} (see '{ctx.command_path} --help')"
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         code = app(args=argv, prog_name="realpolitik", standalone_mode=False)
@@ -40,10 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         print("realpolitik: aborted", file=sys.stderr)
         return 130
-    except typer.TyperException as exc:  # usage errors: bad option, bad choice
-        show = getattr(exc, "show", None)
-        if show is None:
-            raise
-        show()
+    except typer.TyperException as exc:  # usage errors: bad option, bad choice, bad value
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as asked
+            exc.show()  # type: ignore[attr-defined]
+        else:
+            print(f"realpolitik: error: {usage_message(exc)}", file=sys.stderr)
         return int(getattr(exc, "exit_code", 2))
     return code if isinstance(code, int) else 0

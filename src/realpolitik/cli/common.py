@@ -86,6 +86,14 @@ def render(*renderables: object) -> str:
     return buffer.getvalue()
 
 
+def check_output(output: Path | None) -> None:
+    """Refuse a bad ``--output`` before any work is done (see :func:`io.check_output`)."""
+    if output is not None:
+        from ..io import check_output as check
+
+        check(output)
+
+
 def emit(text: str, output: Path | None) -> None:
     """Print to stdout, or write the whole file atomically."""
     if output is None:

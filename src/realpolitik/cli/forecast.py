@@ -17,6 +17,7 @@ from .common import (
     SCENARIO_HELP,
     OutputFormat,
     app,
+    check_output,
     console,
     emit,
     load_scenario,
@@ -179,6 +180,7 @@ def forecast(
              "terminal).")] = None,
 ) -> None:
     """Forecast every issue of a scenario with one or more models."""
+    check_output(output)
     chosen = list(dict.fromkeys(model)) if model else names()
     for name in chosen:
         get(name)

@@ -11,7 +11,7 @@ import typer
 
 from ..errors import InputError
 from ..models import evaluate, get
-from .common import SCENARIO_HELP, app, emit, load_scenario, parse_params
+from .common import SCENARIO_HELP, app, check_output, emit, load_scenario, parse_params
 
 
 class PlotKind(StrEnum):
@@ -38,6 +38,7 @@ def plot(
     widen: Annotated[float, typer.Option(help="± fraction for a distribution plot.")] = 0.0,
 ) -> None:
     """Draw one figure to a PNG or SVG file."""
+    check_output(output)
     from ..report import plots
 
     if output.suffix.lower() not in (".png", ".svg"):
@@ -89,6 +90,7 @@ def report(
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Write one self-contained HTML report (no network, no scripts)."""
+    check_output(output)
     from ..report.html import build
 
     sc = load_scenario(scenario)

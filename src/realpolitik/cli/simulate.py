@@ -14,6 +14,7 @@ from .common import (
     SCENARIO_HELP,
     OutputFormat,
     app,
+    check_output,
     console,
     emit,
     load_scenario,
@@ -104,6 +105,7 @@ def simulate(
     ] = None,
 ) -> None:
     """Monte Carlo: the forecast's distribution under the scenario's uncertainty."""
+    check_output(output)
     from ..analysis.montecarlo import simulate as run_simulation
 
     get(model)
@@ -165,6 +167,7 @@ def sensitivity(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Which actors' positions, saliences and capabilities move each forecast most."""
+    check_output(output)
     from rich.table import Table
 
     from ..analysis.sensitivity import global_indices, tornado

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, read_text
 from ..models import get, names
-from .common import OutputFormat, app, emit, load_scenario, render
+from .common import OutputFormat, app, check_output, emit, load_scenario, render
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,10 +45,12 @@ def _is_overlay_file(path: Path) -> bool:
     """Whether a YAML/JSON file is an overlay (has ``changes``) rather than a scenario."""
     import yaml
 
+    from ..io._bounded import yaml_load
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
+        _, data = yaml_load(read_text(path))
+    except (InputError, yaml.YAMLError):
+        return False  # reading it as a scenario reports what is wrong
     return isinstance(data, dict) and "changes" in data and "stances" not in data
 
 
@@ -80,6 +82,7 @@ def whatif(
     the what-if forecast and the difference, beside the article's own claim."""
     from rich.table import Table
 
+    check_output(output)
     from .. import scenarios as builtin
     from ..analysis.whatif import builtin_overlays, compare, load_overlay
 
@@ -178,6 +181,7 @@ def timeline(
     """Print the dated list of events of a scenario, each with its source."""
     from rich.table import Table
 
+    check_output(output)
     from ..analysis.timeline import load_timeline
 
     tl = load_timeline(scenario)
@@ -217,6 +221,7 @@ def backtest_russia_japan(
     coded outcome, with the absolute error per issue and the mean over issues."""
     from rich.table import Table
 
+    check_output(output)
     from ..analysis.backtest import load_outcomes, russia_japan_backtest, summarise
 
     chosen = _models(model)
@@ -283,6 +288,7 @@ def backtest_deu(
     bootstrap interval over proposals) and the minimum detectable effect."""
     from rich.table import Table
 
+    check_output(output)
     from ..analysis.backtest import WEIGHTS, deu_backtest
 
     chosen = _models(model)

@@ -10,7 +10,8 @@ from ..errors import InputError, read_bytes, read_text
 from ..scenario import Scenario
 from .registry import Reader, Writer, reader_named, readers, suffix_of, writers
 
-__all__ = ["Reader", "Writer", "atomic_write", "read", "readers", "write", "writers"]
+__all__ = ["Reader", "Writer", "atomic_write", "check_output", "read", "readers", "write",
+           "writers"]
 
 
 def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scenario:
@@ -46,17 +47,46 @@ def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scen
                      allowed=f"{names} (or name the format: fmt)")
 
 
+def check_output(path: str | Path, field: str = "--output") -> Path:
+    """Refuse an output path that cannot be written as a new or replaced file: a directory,
+    a file in a directory that does not exist (it is not created), an unwritable place."""
+    target = Path(path)
+    allowed = "a file in an existing, writable directory"
+    if target.is_dir():
+        raise InputError("is a directory, not a file", source=target, field=field,
+                         allowed=allowed)
+    parent = target.parent
+    if not parent.exists():
+        raise InputError(f"directory '{parent}' does not exist", source=target, field=field,
+                         allowed=f"{allowed}; create the directory first")
+    if not parent.is_dir():
+        raise InputError(f"'{parent}' is not a directory", source=target, field=field,
+                         allowed=allowed)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"directory '{parent}' is not writable", source=target, field=field,
+                         allowed=allowed)
+    return target
+
+
 def atomic_write(path: str | Path, text: str | bytes) -> None:
     """Write a whole file or nothing: a temporary file beside it, then a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = check_output(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                   dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", source=target, field="--output",
+                         allowed="a file in an existing, writable directory") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual mode
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror}", source=target, field="--output",
+                         allowed="a file in an existing, writable directory") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

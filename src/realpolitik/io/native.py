@@ -9,6 +9,7 @@ import yaml
 
 from ..errors import InputError
 from ..scenario import Scenario
+from ._bounded import json_data, yaml_load
 from .registry import Reader, Writer
 from .validate import build_scenario
 
@@ -38,34 +39,35 @@ def _yaml_locator(root: yaml.Node | None):
     return locate
 
 
-def _check_duplicate_keys(node: yaml.Node, source: str | Path | None) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if key.value in seen:
-                raise InputError(
-                    f"duplicate key '{key.value}'", source=source,
-                    line=key.start_mark.line + 1, allowed="each key once per mapping",
-                )
-            seen.add(key.value)
-            _check_duplicate_keys(value, source)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _check_duplicate_keys(item, source)
+def _check_duplicate_keys(root: yaml.Node, source: str | Path | None) -> None:
+    seen_nodes: set[int] = set()  # a node shared through aliases is checked once
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if key.value in seen:
+                    raise InputError(
+                        f"duplicate key '{key.value}'", source=source,
+                        line=key.start_mark.line + 1, allowed="each key once per mapping",
+                    )
+                seen.add(key.value)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def load_yaml(text: str, source: str | Path | None = None):
-    """Parse YAML strictly (duplicate keys and malformed YAML are errors with a line);
+    """Parse YAML strictly (duplicate keys and malformed YAML are errors with a line) and
+    bounded (nesting depth, aliases, integer size: see :mod:`realpolitik.io._bounded`);
     returns the data and a locator from field paths to lines."""
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            root = loader.get_single_node()
-            if root is not None:
-                _check_duplicate_keys(root, source)
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        root, data = yaml_load(text, source,
+                               check=lambda node: _check_duplicate_keys(node, source))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise InputError(
@@ -87,7 +89,7 @@ def parse_yaml(text: str, source: str | Path | None = None) -> Scenario:
 
 def parse_json(text: str, source: str | Path | None = None) -> Scenario:
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys(source))
+        data = json_data(text, source, object_pairs_hook=_unique_keys(source))
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg}", source=source, line=exc.lineno,
                          allowed="valid JSON") from None

@@ -1,0 +1,195 @@
+"""Hostile and odd inputs: every reader, overlay and option refuses them with one line.
+
+Each case runs the command line in-process (``realpolitik.cli.main``) and asserts exit code
+2, exactly one line on stderr, no traceback, no output file left behind and a bound on the
+time taken. A few cases run as real processes, where only a process shows the failure
+(memory, a hang in the interpreter).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from realpolitik.cli import main
+
+from .conftest import FIXTURES, ROOT
+
+TINY = FIXTURES / "tiny.yaml"
+SECONDS = 20.0  # far above what a refusal takes; a hang or a blow-up exceeds it
+
+
+def refused(capsys, *args: str, seconds: float = SECONDS, match: str | None = None) -> str:
+    """Run the CLI; assert the one-line refusal and return the line."""
+    start = time.perf_counter()
+    code = main([str(a) for a in args])
+    took = time.perf_counter() - start
+    out, err = capsys.readouterr()
+    assert code == 2, (code, out[-500:], err[-2000:])
+    lines = err.splitlines()
+    assert len(lines) == 1, err[-2000:]
+    assert "Traceback" not in err and "Warning" not in err
+    assert lines[0].startswith("realpolitik: error: ")
+    assert took < seconds, f"took {took:.1f} s"
+    if match is not None:
+        assert match in lines[0], lines[0]
+    return lines[0]
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- bounded parsing ------------------------------------------------------------------
+
+LAUGHS = "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9) if a else ', '.join(['lol'] * 9)}]\n"
+    for a, b in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+
+def test_billion_laughs_is_small_and_refused_fast(capsys, tmp_path: Path) -> None:
+    assert len(LAUGHS) < 400  # the classic attack: a few hundred bytes, 9**9 nodes
+    path = write(tmp_path, "laughs.yaml", LAUGHS)
+    for command in ("validate", "forecast", "show"):
+        refused(capsys, command, path, seconds=10, match="aliases expand")
+
+
+def test_recursive_alias(capsys, tmp_path: Path) -> None:
+    refused(capsys, "validate", write(tmp_path, "r.yaml", "a: &a [1, *a]\n"),
+            match="contains it")
+
+
+def test_a_few_aliases_still_work(capsys, tmp_path: Path) -> None:
+    # evidence shared through an anchor is ordinary YAML and stays allowed
+    text = TINY.read_text(encoding="utf-8").replace(
+        "  - {actor: a, issue: land, position: 0, salience: 1.0}",
+        "  - {actor: a, issue: land, position: 0, salience: 1.0, evidence: &ev "
+        "[{source: hand, quote: q, kind: judgement}]}\n"
+        "  - {actor: b, issue: money, position: 5, salience: 0.1, evidence: *ev}")
+    assert "*ev" in text
+    assert main(["validate", str(write(tmp_path, "alias.yaml", text))]) == 0
+    assert "6 stances" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("depth", [100, 5_000, 100_000])
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_deep_nesting(capsys, tmp_path: Path, depth: int, suffix: str) -> None:
+    path = write(tmp_path, f"deep{suffix}", '{"name": ' + "[" * depth + "]" * depth + "}")
+    refused(capsys, "validate", path, match="levels deep")
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_huge_integer(capsys, tmp_path: Path, suffix: str) -> None:
+    path = write(tmp_path, f"big{suffix}", '{"name": ' + "7" * 5000 + "}")
+    refused(capsys, "validate", path, match="integer")
+
+
+def test_hex_integer_yaml(capsys, tmp_path: Path) -> None:
+    refused(capsys, "validate", write(tmp_path, "h.yaml", "name: 0x" + "f" * 5000 + "\n"),
+            match="integer")
+
+
+def test_oversized_file(capsys, tmp_path: Path) -> None:
+    from realpolitik.errors import MAX_INPUT_BYTES
+
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_INPUT_BYTES + 1)
+    refused(capsys, "validate", path, match="too large")
+
+
+def test_overlay_files_are_bounded_too(capsys, tmp_path: Path) -> None:
+    for name, text in (("laughs.yaml", LAUGHS), ("deep.yaml", "[" * 5000 + "]" * 5000)):
+        refused(capsys, "whatif", write(tmp_path, name, text))
+        refused(capsys, "whatif", "russia-japan", write(tmp_path, name, text))
+
+
+# --- output files -----------------------------------------------------------------------
+
+OUTPUT_COMMANDS = [
+    ["forecast", str(TINY), "-m", "mean"],
+    ["simulate", str(TINY), "-n", "4"],
+    ["sensitivity", str(TINY)],
+    ["whatif"],
+    ["timeline"],
+    ["backtest", "russia-japan", "-m", "mean"],
+    ["report", str(TINY)],
+    ["plot", "actors", str(TINY)],
+]
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: c[0])
+def test_output_is_a_directory(capsys, tmp_path: Path, command: list[str]) -> None:
+    target = tmp_path / "out.svg"
+    target.mkdir()
+    start = time.perf_counter()
+    refused(capsys, *command, "-o", target, match="is a directory")
+    assert time.perf_counter() - start < 5  # refused before any model runs
+    assert list(target.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: c[0])
+def test_output_into_missing_directory(capsys, tmp_path: Path, command: list[str]) -> None:
+    target = tmp_path / "missing" / "out.svg"
+    refused(capsys, *command, "-o", target, match="does not exist")
+    assert not target.parent.exists()
+
+
+def test_output_inside_a_file(capsys, tmp_path: Path) -> None:
+    blocker = write(tmp_path, "file.txt", "x")
+    refused(capsys, "forecast", TINY, "-o", blocker / "out.txt")
+
+
+# --- usage errors: one line, like every other error -------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ["forecast", "--seed", "abc"],
+    ["forecast", "-f", "xml"],
+    ["plot", "bogus"],
+    ["whatif", "--draws", "0"],
+    ["simulate", "--draws", "0"],
+    ["forecast", "--no-such-option"],
+    ["no-such-command"],
+    ["backtest", "deu"],
+    ["simulate", "-n"],
+])
+def test_usage_errors_are_one_line(capsys, args: list[str]) -> None:
+    line = refused(capsys, *args)
+    assert "Usage:" not in line
+
+
+def test_bare_group_still_shows_help(capsys) -> None:
+    code = main(["backtest"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "russia-japan" in out + err
+
+
+# --- a few real processes ---------------------------------------------------------------
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src")
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+@pytest.mark.parametrize("name", ["laughs.yaml", "deep.json"])
+def test_subprocess_refusal(tmp_path: Path, name: str) -> None:
+    text = LAUGHS if name == "laughs.yaml" else "[" * 100_000 + "]" * 100_000
+    path = write(tmp_path, name, text)
+    proc = subprocess.run([sys.executable, "-m", "realpolitik", "forecast", str(path)],
+                          capture_output=True, text=True, env=_env(), timeout=60)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
