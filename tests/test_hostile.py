@@ -193,3 +193,63 @@ def test_subprocess_refusal(tmp_path: Path, name: str) -> None:
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+# --- huge and tiny numbers: refused with the allowed range ------------------------------
+
+def _tiny_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    text = TINY.read_text(encoding="utf-8")
+    assert old in text
+    return write(tmp_path, name, text.replace(old, new))
+
+
+@pytest.mark.parametrize("old,new,match", [
+    ("capability: 3}", "capability: 1e308}", "0 to 1e+15"),
+    ("capability: 3}", "capability: 1e-300}", "too small"),
+    ("position: 8, salience: 1.0}", "position: 8, salience: 1e-300}", "too small"),
+    ("scale: {min: 0, max: 10}", "scale: {min: -1e308, max: 1e308}", "-1e+15 to 1e+15"),
+    ("scale: {min: 0, max: 10}", "scale: {min: 1e14, max: 100000000000000.01}", "too narrow"),
+    ("status_quo: 0", "status_quo: 1e300", "out of range"),
+])
+@pytest.mark.parametrize("command", [["validate"], ["forecast", "-m", "smp", "-f", "json"]])
+def test_extreme_numbers(capsys, tmp_path: Path, old: str, new: str, match: str,
+                         command: list[str]) -> None:
+    path = _tiny_with(tmp_path, "x.yaml", old, new)
+    refused(capsys, *command, path, match=match)
+
+
+# --- Monte Carlo sizes: refused before anything is allocated ----------------------------
+
+@pytest.mark.parametrize("args", [
+    ["simulate", str(TINY), "--draws", "1000000000000"],
+    ["whatif", "--draws", "1000000000000", "-m", "mean"],
+    ["report", str(TINY), "--draws", "1000000000000"],
+    ["plot", "distribution", str(TINY), "--draws", "1000000000000"],
+    ["simulate", str(TINY), "--chunk-size", "100000000000"],
+    ["simulate", str(TINY), "--workers", "100000"],
+], ids=["simulate", "whatif", "report", "plot", "chunk-size", "workers"])
+def test_draws_that_cannot_fit(capsys, tmp_path: Path, args: list[str]) -> None:
+    import tracemalloc
+
+    out = tmp_path / ("out.svg" if args[0] == "plot" else "out.html")
+    extra = ["-o", str(out)] if args[0] in {"report", "plot"} else []
+    import realpolitik.analysis.whatif
+    import realpolitik.report.html
+    import realpolitik.report.plots  # noqa: F401  (imports are slow to trace; not measured)
+
+    tracemalloc.start()
+    try:
+        line = refused(capsys, *args, *extra)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 200 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    assert "allowed: " in line and not out.exists()
+
+
+def test_memory_estimate_grows_with_draws(tiny) -> None:
+    from realpolitik.analysis.montecarlo import memory_needed
+
+    small, per = memory_needed(tiny, 1000)
+    big, _ = memory_needed(tiny, 1_000_000)
+    assert big - small == per * 999_000 and per >= 8 * len(tiny.issues)

@@ -28,7 +28,13 @@ from pydantic_core import PydanticCustomError
 # leading or trailing white space.
 Id = Annotated[str, StringConstraints(pattern=r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?$",
                                       max_length=120)]
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+# The range of every number a scenario holds. Squares and products of positions, capabilities
+# and saliences then stay far inside float64 (about 1e308): the models never overflow.
+MAX_MAGNITUDE = 1e15
+# The smallest non-zero capability or salience: their products (and powers, in some models)
+# stay far above float64's smallest normal number (about 1e-308).
+MIN_WEIGHT = 1e-12
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 
 
 # How many problems one validation reports (the rest are counted as "more").
@@ -122,7 +128,7 @@ class Actor(_Strict):
     id: Id
     name: str
     group: str = ""
-    capability: FiniteFloat = Field(ge=0)
+    capability: FiniteFloat = Field(ge=0, le=MAX_MAGNITUDE)
     description: str = ""
     capability_uncertainty: Distribution | None = None
     evidence: tuple[Evidence, ...] = ()
@@ -380,6 +386,10 @@ class Scenario(_Strict):
 
         for k, actor in enumerate(self.actors):
             yield from check_evidence(("actors", k), actor.evidence)
+            if 0 < actor.capability < MIN_WEIGHT:
+                yield (("actors", k, "capability"),
+                       f"capability {actor.capability:g} is too small to compute with",
+                       f"0, or {MIN_WEIGHT:g} to {MAX_MAGNITUDE:g}")
             u = actor.capability_uncertainty
             if u is not None and u.dist != "normal" and u.bounds()[0] < 0:
                 yield (
@@ -394,6 +404,11 @@ class Scenario(_Strict):
             if not lo < hi:
                 yield (("issues", k, "scale"), f"scale min {lo:g} is not below max {hi:g}",
                        "min < max")
+                continue
+            if hi - lo < 1e-9 * max(abs(lo), abs(hi)):
+                yield (("issues", k, "scale"),
+                       f"scale {lo:g} to {hi:g} is too narrow for its magnitude",
+                       "a range of at least a billionth of its largest bound")
                 continue
             for a, anchor in enumerate(issue.anchors):
                 if not lo <= anchor.value <= hi:
@@ -424,6 +439,10 @@ class Scenario(_Strict):
                 yield (("stances", k), f"a second stance of '{st.actor}' on '{st.issue}' "
                        f"(first at stances[{pairs[key]}])", "one stance per actor and issue")
             pairs.setdefault(key, k)
+            if 0 < st.salience < MIN_WEIGHT:
+                yield (("stances", k, "salience"),
+                       f"salience {st.salience:g} is too small to compute with",
+                       f"0, or {MIN_WEIGHT:g} to 1")
             issue = issues[st.issue]
             lo, hi = issue.scale.min, issue.scale.max
             if not lo <= st.position <= hi:

@@ -10,6 +10,7 @@ the model's batch kernel over ``[B, A, I]`` arrays; nothing loops over single dr
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -127,6 +128,76 @@ def run_blocks(scenario: Scenario, model: str, params: dict[str, Any], seed: int
 Progress = Callable[[int, int], None]
 
 
+def available_memory() -> int:
+    """Bytes of memory available to this process now (physical memory not in use)."""
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except (ImportError, OSError):  # pragma: no cover - psutil comes with distributed
+        try:
+            return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            return 1 << 40  # unknown: do not refuse on a guess
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if n < 1000 or unit == "PB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} PB"  # pragma: no cover
+
+
+def memory_needed(scenario: Scenario, draws: int, chunk_size: int = 4 * BLOCK,
+                  workers: int = 1) -> tuple[int, int]:
+    """(bytes that ``draws`` draws need at the peak, bytes per further draw): the forecasts
+    ``[N, I]`` twice (the parts and their concatenation) and a column's copies in the
+    summary, plus the batch arrays of the tasks running at once."""
+    n_a, n_i = len(scenario.actors), len(scenario.issues)
+    per_draw = 16 * n_i + 16
+    task_draws = max(1, math.ceil(chunk_size / BLOCK)) * BLOCK
+    running = max(1, min(workers, math.ceil(draws / task_draws)))
+    per_task = task_draws * (8 * (3 * n_a * n_i + n_a) * 4 + 8 * n_i)
+    return draws * per_draw + running * per_task, per_draw
+
+
+def check_memory(scenario: Scenario, draws: int, chunk_size: int = 4 * BLOCK,
+                 workers: int = 1) -> None:
+    """Refuse, before anything is allocated, a run that cannot fit in memory."""
+    need, per_draw = memory_needed(scenario, draws, chunk_size, workers)
+    budget = int(0.8 * available_memory())
+    if need <= budget:
+        return
+    fixed = need - draws * per_draw
+    most = max(0, (budget - fixed) // per_draw)
+    if fixed > budget:
+        raise InputError(
+            f"a task of {chunk_size:,} draws on {workers} worker(s) needs about "
+            f"{_size(fixed)} of memory; {_size(budget / 0.8)} is available",
+            field="--chunk-size", allowed="a smaller --chunk-size or fewer --workers")
+    raise InputError(
+        f"{draws:,} draws need about {_size(need)} of memory; {_size(budget / 0.8)} is "
+        "available", field="--draws",
+        allowed=f"at most {most:,} draws of this scenario on this machine now")
+
+
+def check_draws(scenario: Scenario, draws: int, chunk_size: int = 4 * BLOCK,
+                workers: int = 1) -> None:
+    """Refuse a Monte Carlo size, chunk or worker count that is invalid or cannot fit."""
+    if draws < 1:
+        raise InputError(f"draws {draws} is too small", field="draws", allowed="1 or more")
+    if workers < 1:
+        raise InputError(f"workers {workers} is too small", field="workers",
+                         allowed="1 or more")
+    most_workers = 4 * (os.cpu_count() or 1)
+    if workers > most_workers:
+        raise InputError(f"workers {workers:,} is more than this machine can run",
+                         field="--workers",
+                         allowed=f"1 to {most_workers} (4 per CPU core)")
+    check_memory(scenario, draws, chunk_size, workers)
+
+
 def simulate(scenario: Scenario, model: str = "compromise", draws: int = 1000,
              seed: int = 0, *, params: dict[str, Any] | None = None, widen: float = 0.0,
              chunk_size: int = 4 * BLOCK, workers: int = 1, scheduler: str | None = None,
@@ -139,11 +210,7 @@ def simulate(scenario: Scenario, model: str = "compromise", draws: int = 1000,
     task. Ctrl-C (KeyboardInterrupt) stops between tasks and returns the completed draws,
     marked partial.
     """
-    if draws < 1:
-        raise InputError(f"draws {draws} is too small", field="draws", allowed="1 or more")
-    if workers < 1:
-        raise InputError(f"workers {workers} is too small", field="workers",
-                         allowed="1 or more")
+    check_draws(scenario, draws, chunk_size, workers)
     spec = get(model)
     p = spec.params_for(scenario, params).model_dump()
     inputs = uncertain_inputs(scenario, widen)

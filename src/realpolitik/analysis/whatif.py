@@ -480,6 +480,10 @@ def compare(
     if isinstance(overlays, Overlay):
         overlays = [overlays]
     chosen = list(models) if models else names()
+    if draws:  # refuse a run that cannot fit before any model runs
+        from .montecarlo import check_draws
+
+        check_draws(scenario, draws)
     base = {m: _forecasts(scenario, m, seed, (params or {}).get(m)) for m in chosen}
     rows = []
     for ov in overlays:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
-from ..scenario import Scenario
+from ..scenario import MAX_MAGNITUDE, Scenario
 
 # Given a field path, the line it stands on in the source file (or None).
 Locator = Callable[[tuple], int | None]
@@ -86,7 +86,14 @@ def translate(err: Mapping[str, Any], root: type[BaseModel] = Scenario,
                  "less_than_equal": "<=", "less_than": "<"}[kind]
         limit = next(iter(ctx.values()))
         field = loc[-1] if loc else "value"
-        allowed = "0 to 1" if field == "salience" else f"{field} {bound} {limit}"
+        if field == "salience":
+            allowed = "0 to 1"
+        elif field == "capability":
+            allowed = f"0 to {MAX_MAGNITUDE:g}"
+        elif isinstance(limit, int | float) and abs(limit) == MAX_MAGNITUDE:
+            allowed = f"{-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g}"
+        else:
+            allowed = f"{field} {bound} {limit}"
         return loc, f"{value!r} is out of range", allowed
     if kind == "string_pattern_mismatch":
         return loc, f"{value!r} is not a valid id", (

@@ -83,6 +83,10 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
           timeline: bool = True) -> str:
     """The report as one HTML string: everything is computed first, then rendered."""
     sc = scenario
+    if draws:  # refuse a run that cannot fit before any model runs
+        from ..analysis.montecarlo import check_draws
+
+        check_draws(sc, draws)
     chosen = list(models) if models else names()
     results: dict[str, Result] = {m: evaluate(m, sc, rng=seed) for m in chosen}
     mc = _monte_carlo(sc, chosen, draws, seed) if draws else None
