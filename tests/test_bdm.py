@@ -40,18 +40,18 @@ def test_worked_example_round_one(emission) -> None:
     np.testing.assert_allclose(fields["risk_exponents"][0], ROUND1_EXPONENTS, atol=1e-9)
     # §10.2: Belgium compromises with France, Luxembourg → 7, Ireland → 4; nobody else moves
     after = dict(zip(emission.actor_ids, result.trajectory[1, :, 0], strict=True))
-    assert after["belgium"] == pytest.approx(8.415932315426764, abs=1e-12)
-    assert after["luxembourg"] == 7 and after["ireland"] == 4
+    assert after["Belgium"] == pytest.approx(8.415932315426764, abs=1e-12)
+    assert after["Luxembourg"] == 7 and after["Ireland"] == 4
     moved = {a for a in emission.actor_ids
              if after[a] != emission.position[emission.actor_index(a), 0]}
-    assert moved == {"belgium", "luxembourg", "ireland"}
+    assert moved == {"Belgium", "Luxembourg", "Ireland"}
     offers = result.diagnostics["offers"].set_index("actor")
-    assert offers.loc["belgium", "taken"] == "compromise"
-    assert offers.loc["belgium", "partner"] == "france"  # first in input order on the tie
-    assert offers.loc["luxembourg", "taken"] == "confrontation"
-    assert offers.loc["luxembourg", "partner"] == "belgium"
-    assert offers.loc["ireland", "confrontations"] == 1
-    assert offers.loc["ireland", "compromises"] == 6
+    assert offers.loc["Belgium", "taken"] == "compromise"
+    assert offers.loc["Belgium", "partner"] == "France"  # first in input order on the tie
+    assert offers.loc["Luxembourg", "taken"] == "confrontation"
+    assert offers.loc["Luxembourg", "partner"] == "Belgium"
+    assert offers.loc["Ireland", "confrontations"] == 1
+    assert offers.loc["Ireland", "compromises"] == 6
 
 
 def test_worked_example_ten_rounds(emission) -> None:
@@ -61,7 +61,7 @@ def test_worked_example_ten_rounds(emission) -> None:
     np.testing.assert_allclose(fields["mean"], MEANS, rtol=0, atol=1e-9)
     assert result.forecast[0] == pytest.approx(7.0, abs=1e-9)
     # round 4: Belgium's compromise goes toward the Netherlands (κ rule)
-    belgium = emission.actor_index("belgium")
+    belgium = emission.actor_index("Belgium")
     assert result.trajectory[4, belgium, 0] == pytest.approx(4.800881140632622, abs=1e-9)
 
 
@@ -217,7 +217,7 @@ def test_cli_runs_bdm_on_a_table(capsys) -> None:
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert out["model"] == "bdm" and out["params"]["rounds"] == 3
-    assert out["actors"][:2] == ["netherlands", "belgium"]
+    assert out["actors"][:2] == ["Netherlands", "Belgium"]
     issue = out["issues"][0]
     assert len(issue["trajectory"]) == 4 and issue["trajectory"][0][0] == 4.0
     assert issue["forecast"] == pytest.approx(MEDIANS[3], abs=1e-9)

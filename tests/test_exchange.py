@@ -185,7 +185,7 @@ def test_reader_errors(tmp_path, text: str, fragment: str) -> None:
 def test_blank_lines_comments_and_quotes_are_accepted(tmp_path) -> None:
     path = tmp_path / "ok.txt"
     path.write_text("#/;a comment\n\n'#A';'x y';'X Y'\n#A;b;B\n#P;k;K\n#O;about\n"
-                    "#D;'x y';k;10;0.5;1\n#D;b;k;90;0.5;1\n")
+                    "#M;k;0;none\n#M;k;100;all\n#D;'x y';k;10;0.5;1\n#D;b;k;90;0.5;1\n")
     sc = rp.load(path)
     assert sc.actor_ids == ("x y", "b") and sc.position[0, 0] == 10
 

@@ -253,3 +253,124 @@ def test_memory_estimate_grows_with_draws(tiny) -> None:
     small, per = memory_needed(tiny, 1000)
     big, _ = memory_needed(tiny, 1_000_000)
     assert big - small == per * 999_000 and per >= 8 * len(tiny.issues)
+
+
+# --- other tools' formats: what used to be dropped or guessed is refused with its line -------
+
+KTAB = ("Case,\"a test\",3,1,\nActor,Description,Power,P1,S1,\n"
+        "A,one,10,20,50,\nB,two,20,50,60,\nC,three,30,80,70,\n")
+
+
+@pytest.mark.parametrize("text,match", [
+    (KTAB + "D,four,40,10,50,\nE,five,5,90,50,\n", "x.csv:6: row 1 declares nActors 3 but 5"),
+    (KTAB + "\nD,four,40,10,50,\n", "x.csv:7: row 1 declares nActors 3"),
+    (KTAB.replace("A,one,10,20,50,", "A,one,10,20,50,99,"), "x.csv:3: the row has 6 non-empty"),
+    (KTAB.replace("A,one,", 'A,"one,'), "x.csv:3: a quote"),
+    (KTAB.replace("A,one,", '"A,one,'), "x.csv:3: a quote"),
+    (KTAB.replace('"a test"', '"a test'), "matches no known .csv format"),
+    (KTAB.replace("A,one,10,", "A,one,1e300,"), "x.csv:3: capability"),
+])
+def test_ktab_csv(capsys, tmp_path: Path, text: str, match: str) -> None:
+    refused(capsys, "validate", write(tmp_path, "x.csv", text), match=match)
+
+
+def test_ktab_csv_trailing_comma_and_blank_lines_still_read(capsys, tmp_path: Path) -> None:
+    assert main(["validate", str(write(tmp_path, "ok.csv", KTAB + "\n\n"))]) == 0
+    assert "3 actors" in capsys.readouterr().out
+
+
+DECIDE = ("#A\ta\tA\n#A\tb\tB\n#P\tk\tK\n#M\tk\t0\tnone\n#M\tk\t100\tall\n"
+          "#D\ta\tk\t10\t0.5\t1\n#D\tb\tk\t90\t0.5\t1\n")
+
+
+@pytest.mark.parametrize("text,match", [
+    (DECIDE + "#Z\tsomething\n", "line 8: unknown row tag '#Z'"),
+    (DECIDE.replace("#M\tk\t0\tnone\n#M\tk\t100\tall\n", ""), "line 3: issue 'k' has no #M"),
+    (DECIDE.replace("#A\tb\tB\n", "#A\tb\tB\n#A\ta\tAgain\n"), "actor 'a' is declared twice"),
+    (DECIDE.replace("#P\tk\tK\n", "#P\tk\tK\n#P\tk\tK2\n"), "issue 'k' is declared twice"),
+    (DECIDE.replace("0.5\t1\n#D\tb", "0.5\t1e300\n#D\tb"), "line 6: '1e300' is not a number"),
+    (DECIDE.replace("0.5\t1\n#D\tb", "1e-300\t1\n#D\tb"), "line 6: salience 1e-300 is too"),
+])
+def test_decide(capsys, tmp_path: Path, text: str, match: str) -> None:
+    refused(capsys, "validate", write(tmp_path, "x.txt", text), match=match)
+
+
+def test_decide_comments_still_read(capsys, tmp_path: Path) -> None:
+    text = "#O\tcase\n#/\tnote\n#0\tnote\n" + DECIDE
+    assert main(["validate", str(write(tmp_path, "ok.txt", text))]) == 0
+    capsys.readouterr()
+
+
+BDM = "Actor,Capability,Position,Salience\nA003,10,20,0.5\nBeta Party,20,80,0.7\n"
+
+
+@pytest.mark.parametrize("text,match", [
+    (BDM + "Gamma,1e308,50,0.5\n", "x.csv:4: Capability: capability '1e308' is out of range"),
+    (BDM + "Gamma,1,5e300,0.5\n", "x.csv:4: Position"),
+    (BDM + "Gamma,1e-300,50,0.5\n", "x.csv:4: Capability"),
+    (BDM + ("G" * 500) + ",1,50,0.5\n", "x.csv:4: actor name of 500 characters"),
+])
+def test_bdm_table(capsys, tmp_path: Path, text: str, match: str) -> None:
+    refused(capsys, "validate", write(tmp_path, "x.csv", text), match=match)
+
+
+def test_bdm_table_keeps_the_files_ids(tmp_path: Path) -> None:
+    import realpolitik as rp
+
+    sc = rp.load(write(tmp_path, "sheet.csv", BDM + " padded name ,5,50,0.5\n"))
+    assert sc.actor_ids == ("A003", "Beta Party", "padded name")
+
+
+def _deu(rows: list[str]) -> str:
+    header = "\t".join(["prnr", "isnr", "proc", "counvte", "pa", "pb", "pc", "sa", "sb", "sc",
+                        "rp", "out"])
+    gdp = "\t".join(["", "", "", "", "1", "2", "3", "", "", "", "", ""])
+    return "\n".join([header, gdp, *rows]) + "\n"
+
+
+ISSUE = "\t".join(["d01", "d01i1", "COD", "QMV", "10", "50", "90", "50", "50", "50", "0", "40"])
+
+
+@pytest.mark.parametrize("rows,match", [
+    ([ISSUE, ISSUE.replace("d01i1", "d01i2")[:20]], "x.tsv:4: 5 fields, fewer than"),
+    ([ISSUE + "\t1"], "x.tsv:3: 13 fields, more than"),
+    ([ISSUE.replace("\t10\t", "\t1e300\t")], "x.tsv:3"),
+])
+def test_deu_file(capsys, tmp_path: Path, rows: list[str], match: str) -> None:
+    path = write(tmp_path, "x.tsv", _deu(rows))
+    refused(capsys, "backtest", "deu", path, "-m", "mean", match=match)
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2018-13", "2019-02-30", "18", "2018/11"])
+def test_timeline_since(capsys, since: str) -> None:
+    refused(capsys, "timeline", "--since", since, match="--since")
+
+
+def test_timeline_since_accepts_dates(capsys) -> None:
+    for since in ("2018", "2018-11", "2018-11-14"):
+        assert main(["timeline", "--since", since, "-f", "csv"]) == 0
+    capsys.readouterr()
+
+
+# --- the web app's upload path: the same bounded readers, an error instead of a hang ----------
+
+@pytest.mark.parametrize("name", ["laughs.yaml", "deep.json", "big.json", "rows.csv"])
+def test_app_upload_is_refused(name: str) -> None:
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    content = {
+        "laughs.yaml": LAUGHS,
+        "deep.json": "[" * 100_000 + "]" * 100_000,
+        "big.json": '{"name": ' + "9" * 5000 + "}",
+        "rows.csv": KTAB + "D,four,40,10,50,\n",
+    }[name].encode()
+    at = AppTest.from_file(str(ROOT / "src" / "realpolitik" / "app" / "streamlit_app.py"),
+                           default_timeout=120)
+    at.run()
+    start = time.perf_counter()
+    at.file_uploader[0].upload(name, content).run()
+    assert time.perf_counter() - start < 60
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith(f"Could not read the file: {name}") for e in errors), errors

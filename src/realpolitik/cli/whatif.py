@@ -54,6 +54,23 @@ def _is_overlay_file(path: Path) -> bool:
     return isinstance(data, dict) and "changes" in data and "stances" not in data
 
 
+def _check_since(since: str) -> None:
+    """A year, a month or a day as the timeline writes them; anything else is refused
+    (compared as text, "yesterday" would silently select nothing)."""
+    import datetime as dt
+    import re
+
+    ok = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", since)
+    if ok:
+        try:
+            dt.date(int(ok[1]), int(ok[2] or 1), int(ok[3] or 1))
+        except ValueError:
+            ok = None
+    if not ok:
+        raise InputError(f"'{since}' is not a year, month or date", field="--since",
+                         allowed="YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2018 or 2018-11-14")
+
+
 def _models(model: list[str] | None) -> list[str]:
     chosen = list(dict.fromkeys(model)) if model else names()
     for name in chosen:
@@ -184,6 +201,8 @@ def timeline(
     check_output(output)
     from ..analysis.timeline import load_timeline
 
+    if since is not None:
+        _check_since(since)
     tl = load_timeline(scenario)
     frame = tl.to_frame()
     if since:

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
+from ..scenario import MAX_MAGNITUDE, MIN_WEIGHT
 from .registry import Reader, Writer
 from .validate import build_scenario
 
@@ -52,9 +53,12 @@ def sniff(text: str) -> bool:
     return _header_map(row) is not None
 
 
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.strip()).strip("-._").lower()
-    return slug or "actor"
+_ID = re.compile(r"[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?")  # as scenario.Id
+
+
+def _slug(name: str, lower: bool = False) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.strip()).strip("-._")[:120]
+    return (slug.lower() if lower else slug) or "actor"
 
 
 def parse(text: str, source: str | Path | None = None, *, salience_scale: str = "auto",
@@ -81,6 +85,9 @@ def parse(text: str, source: str | Path | None = None, *, salience_scale: str = 
             raise InputError(f"the row has {len(row)} fields, fewer than the header's",
                              source=source, line=line, allowed=f"{len(header)} fields")
         name = row[cols["actor"]].strip()
+        if len(name) > 120:
+            raise InputError(f"actor name of {len(name):,} characters", source=source,
+                             line=line, allowed="at most 120 characters")
         if not name:
             raise InputError("empty actor name", source=source, line=line,
                              allowed="a non-empty name")
@@ -95,6 +102,10 @@ def parse(text: str, source: str | Path | None = None, *, salience_scale: str = 
             if not math.isfinite(value):
                 raise InputError(f"{key} {raw!r} is not finite", source=source, line=line,
                                  field=header[cols[key]].strip(), allowed="a finite number")
+            if abs(value) > MAX_MAGNITUDE or (0 < abs(value) < MIN_WEIGHT and key != "position"):
+                raise InputError(f"{key} {raw!r} is out of range", source=source, line=line,
+                                 field=header[cols[key]].strip(),
+                                 allowed=f"0, or {MIN_WEIGHT:g} to {MAX_MAGNITUDE:g} in size")
             values[key] = value
         if values["capability"] < 0:
             raise InputError(f"capability {values['capability']:g} is negative", source=source,
@@ -122,7 +133,9 @@ def parse(text: str, source: str | Path | None = None, *, salience_scale: str = 
             raise InputError(f"duplicate actor '{name}' (first on line {seen[name]})",
                              source=source, line=line, allowed="one row per actor")
         seen[name] = line
-        base = _slug(name)
+        # the file's own name is the id wherever it is a valid one, so output joins back
+        # to the user's sheet; otherwise a slug of it
+        base = name if _ID.fullmatch(name) else _slug(name)
         actor_id, k = base, 2
         while any(a["id"] == actor_id for a in actors):
             actor_id, k = f"{base}-{k}", k + 1
@@ -130,7 +143,7 @@ def parse(text: str, source: str | Path | None = None, *, salience_scale: str = 
         salience = values["salience"] / 100 if percent else values["salience"]
         stances.append({"actor": actor_id, "issue": "issue", "position": values["position"],
                         "salience": salience})
-    stem = _slug(Path(str(source)).stem) if source else "bdm-table"
+    stem = _slug(Path(str(source)).stem, lower=True) if source else "bdm-table"
     reading = ("0–100, divided by 100" if percent else "0–1, used as given")
     how = "forced" if salience_scale != "auto" else "detected"
     data = {

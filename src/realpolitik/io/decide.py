@@ -2,12 +2,13 @@
 
 One record per line; the first field is a row tag. The delimiter is the character after
 the first row tag (tab or ``;`` in practice); a field starting with ``'`` or ``"`` is quoted
-(the quote doubled inside). Blank lines are skipped; ``#/``, ``#O`` and any other ``#`` tag
-are comments.
+(the quote doubled inside). Blank lines are skipped; ``#/`` and ``#O`` (or ``#0``) are
+comments; any other row tag is an error.
 
-* ``#A id, name, comment`` — an actor; ``#P id, description`` — an issue;
+* ``#A id, name, comment`` — an actor; ``#P id, description`` — an issue (each id once);
 * ``#M issue, position, description`` — a labelled point; the smallest and largest give the
-  issue's range (default 0–100); values must be listed in ascending order;
+  issue's range; values must be listed in ascending order. Every issue needs its #M rows
+  (stricter than decide, which assumes 0–100 without a word);
 * ``#D actor, issue, position, salience, power, comment`` — salience on 0–1 (the model's
   update assumes it), power ≥ 0 and the same for an actor on every issue (realpolitik keeps
   one capability per actor).
@@ -24,11 +25,12 @@ import math
 from pathlib import Path
 
 from ..errors import InputError
-from ..scenario import Scenario
+from ..scenario import MAX_MAGNITUDE, MIN_WEIGHT, Scenario
 from .registry import Reader, Writer
 from .validate import build_scenario
 
 TAGS = ("#A", "#P", "#M", "#D")
+COMMENTS = ("#/", "#O", "#0")  # free text; #0 as the decide documentation spells #O
 
 
 def _tag(field: str) -> str:
@@ -74,7 +76,7 @@ def _number(raw: str) -> float:
         value = float(raw)
     except ValueError:
         raise ValueError(raw) from None
-    if not math.isfinite(value):
+    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
         raise ValueError(raw)
     return value
 
@@ -96,15 +98,22 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
             if not rest or not rest[0]:
                 problems.append((line, "#A row without an actor id"))
                 continue
+            if rest[0] in actors:
+                problems.append((line, f"actor '{rest[0]}' is declared twice (first on line "
+                                 f"{actors[rest[0]]['line']})"))
+                continue
             name = rest[1] if len(rest) > 1 and rest[1] else rest[0]
-            entry = actors.setdefault(rest[0], {"line": line})
-            entry["name"] = name
+            actors[rest[0]] = {"line": line, "name": name}
         elif tag == "#P":
             if not rest or not rest[0]:
                 problems.append((line, "#P row without an issue id"))
                 continue
-            entry = issues.setdefault(rest[0], {"line": line})
-            entry["description"] = rest[1] if len(rest) > 1 else ""
+            if rest[0] in issues:
+                problems.append((line, f"issue '{rest[0]}' is declared twice (first on line "
+                                 f"{issues[rest[0]]['line']})"))
+                continue
+            issues[rest[0]] = {"line": line,
+                               "description": rest[1] if len(rest) > 1 else ""}
         elif tag == "#M":
             if len(rest) < 2:
                 problems.append((line, "#M row needs an issue id and a position"))
@@ -112,14 +121,20 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
             try:
                 value = _number(rest[1])
             except ValueError:
-                problems.append((line, f"#M position {rest[1]!r} is not a number"))
+                problems.append((line, f"#M position {rest[1]!r} is not a number "
+                                 f"from {-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g}"))
                 continue
             marks.setdefault(rest[0], []).append(
                 (line, value, rest[2] if len(rest) > 2 else ""))
         elif tag == "#D":
             data.append((line, rest))
-        elif not tag.startswith("#"):
-            problems.append((line, f"unknown row {fields[0]!r}"))
+        elif tag not in COMMENTS:
+            problems.append((line, f"unknown row tag {fields[0]!r}" if tag.startswith("#")
+                             else f"unknown row {fields[0]!r}"))
+    for issue_id, entry in issues.items():
+        if issue_id not in marks:
+            problems.append((entry["line"], f"issue '{issue_id}' has no #M row, so its range "
+                             "is unknown (give its lowest and highest point as #M rows)"))
     ranges: dict[str, tuple[float, float]] = {}
     for issue_id, points in marks.items():
         if issue_id not in issues:
@@ -151,7 +166,8 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
         try:
             x, s, c = (_number(v) for v in rest[2:5])
         except ValueError as exc:
-            problems.append((line, f"{exc.args[0]!r} is not a number (use '.' for decimals)"))
+            problems.append((line, f"{exc.args[0]!r} is not a number from "
+                             f"{-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g} (use '.' for decimals)"))
             continue
         lo, hi = ranges.get(issue_id, (0.0, 100.0))
         bad = False
@@ -165,6 +181,11 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
         if c < 0:
             problems.append((line, f"power {c:g} is negative"))
             bad = True
+        for what, v in (("salience", s), ("power", c)):
+            if 0 < v < MIN_WEIGHT:
+                problems.append((line, f"{what} {v:g} is too small to compute with "
+                                 f"(0, or at least {MIN_WEIGHT:g})"))
+                bad = True
         key = (actor_id, issue_id)
         if key in seen:
             problems.append((line, f"a second #D row for '{actor_id}' on '{issue_id}' "
@@ -185,7 +206,8 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
         more = f"; … {len(problems) - 12} more" if len(problems) > 12 else ""
         raise InputError(f"{len(problems)} bad line{'s' if len(problems) > 1 else ''}: "
                          f"{shown}{more}", source=source, line=problems[0][0],
-                         allowed="see docs/model-exchange.md for the #A/#P/#M/#D rules")
+                         allowed="rows #A, #P, #M, #D and comments #/ #O "
+                         "(see docs/model-exchange.md)")
     stem = Path(str(source)).stem if source else "decide"
     scenario = {
         "name": "".join(ch if ch.isalnum() or ch in "_.-" else "-" for ch in stem) or "decide",

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, read_text
+from ..scenario import MAX_MAGNITUDE
 
 MISSING_SALIENCE = 50.0
 MIN_ACTORS = 3
@@ -123,7 +124,10 @@ def parse_deu(text: str, source: str | Path = "<deu>") -> DeuData:
         k = col[name]
         return row[k] if k < len(row) else ""
 
-    gdp = np.array([_number(cell(rows[1], f"p{a}"), src, 2, f"p{a}", 0, math.inf)
+    if len(rows[1]) != width:
+        raise InputError(f"the GDP row has {len(rows[1])} fields, the header {width}",
+                         source=src, line=2, allowed=f"{width} tab-separated fields")
+    gdp = np.array([_number(cell(rows[1], f"p{a}"), src, 2, f"p{a}", 0, MAX_MAGNITUDE)
                     for a in actors])
     n, n_a = len(rows) - 2, len(actors)
     position = np.full((n, n_a), np.nan)
@@ -135,7 +139,11 @@ def parse_deu(text: str, source: str | Path = "<deu>") -> DeuData:
         line = r + 3
         if len(row) > width:
             raise InputError(f"{len(row)} fields, more than the header's {width}", source=src,
-                             line=line, allowed=f"at most {width} tab-separated fields")
+                             line=line, allowed=f"{width} tab-separated fields")
+        if len(row) < width:  # e.g. a download cut off mid-row
+            raise InputError(f"{len(row)} fields, fewer than the header's {width} (is the "
+                             "file cut off?)", source=src, line=line,
+                             allowed=f"{width} tab-separated fields (empty cells between tabs)")
         for m in _META:
             meta[m].append(cell(row, m).strip())
         for a, actor in enumerate(actors):

@@ -4,7 +4,9 @@ CSV: row 1 ``name, description, nActors, nDims``; row 2 a header whose fields af
 first three come in pairs, the first of each pair naming a dimension; then one row per actor
 ``name, description, capability, pos_0, sal_0, …``. Read as KTAB's reader does: quoted
 stretches keep commas, surrounding ``"`` are stripped, ``$$`` is a comma and ``&quot;`` a
-quote, numbers are the longest numeric prefix of a field, an empty line ends the input.
+quote, numbers are the longest numeric prefix of a field. Stricter than KTAB, so that
+nothing is dropped without a word: exactly nActors actor rows (no further non-empty line),
+no non-empty cell beyond the nDims pairs (a trailing comma is fine), no quote left open.
 Positions and saliences are on 0–100; an actor's saliences may add up to at most 100.
 
 XML: ``<Scenario>`` with ``name``, ``desc``, ``prngSeed``, optional ``ModelParameters``
@@ -30,8 +32,9 @@ from .validate import build_scenario
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
 
 
-def _split(line: str) -> list[str]:
-    """KTAB's minicsv splitting (quote rules of the SMP specification §2.1)."""
+def _split(line: str, source=None, line_no: int | None = None) -> list[str]:
+    """KTAB's minicsv splitting (quote rules of the SMP specification §2.1). With a
+    ``line_no``, a quote left open at the end of the line is an error."""
     fields: list[str] = []
     current = []
     quoted = False
@@ -50,6 +53,10 @@ def _split(line: str) -> list[str]:
         current.append(ch)
         at_start = False
     fields.append("".join(current))
+    if quoted and line_no is not None:
+        raise InputError('a quote (") is opened and never closed', source=source,
+                         line=line_no, allowed='quoted text closed on the same line, '
+                         'e.g. "Smith, J." (or $$ for a comma)')
     return [f.strip('"').replace("$$", ",").replace("&quot;", '"') for f in fields]
 
 
@@ -142,7 +149,7 @@ def parse_csv(text: str, source: str | Path | None = None, **_: object) -> Scena
     if not lines or not lines[0].strip():
         raise InputError("the file is empty", source=source, line=1,
                          allowed="KTAB CSV: name, description, nActors, nDims on row 1")
-    head = _split(lines[0])
+    head = _split(lines[0], source, 1)
     if len(head) < 4:
         raise InputError("row 1 needs name, description, nActors, nDims", source=source,
                          line=1, allowed="four fields")
@@ -156,7 +163,7 @@ def parse_csv(text: str, source: str | Path | None = None, **_: object) -> Scena
     if len(lines) < 2 or not lines[1].strip():
         raise InputError("row 2 (the header) is missing", source=source, line=2,
                          allowed="a header row naming the dimensions")
-    header = _split(lines[1])
+    header = _split(lines[1], source, 2)
     dims = [header[3 + 2 * d] if 3 + 2 * d < len(header) else "" for d in range(n_dims)]
     actors = []
     for k in range(n_actors):
@@ -164,12 +171,19 @@ def parse_csv(text: str, source: str | Path | None = None, **_: object) -> Scena
         if line_no > len(lines) or not lines[line_no - 1].strip():
             raise InputError(f"expected {n_actors} actor rows, found {k}", source=source,
                              line=line_no, allowed="nActors rows with no empty line between")
-        fields = _split(lines[line_no - 1])
+        fields = _split(lines[line_no - 1], source, line_no)
         need = 3 + 2 * n_dims
         if len(fields) < need:
             raise InputError(f"the row has {len(fields)} fields", source=source, line=line_no,
                              allowed=f"at least {need}: name, description, capability and "
                                      f"{n_dims} position/salience pairs")
+        extra = [f for f in fields[need:] if f.strip()]
+        if extra:  # a trailing comma (an empty last field) is what KTAB itself writes
+            raise InputError(f"the row has {need + len(extra)} non-empty fields, "
+                             f"{len(extra)} more than nDims {n_dims} allows "
+                             f"(first extra: {extra[0].strip()!r})", source=source,
+                             line=line_no, allowed=f"{need}: name, description, capability "
+                             f"and {n_dims} position/salience pairs")
         if not fields[0].strip():
             raise InputError("empty actor name", source=source, line=line_no,
                              allowed="a non-empty name")
@@ -184,6 +198,13 @@ def parse_csv(text: str, source: str | Path | None = None, **_: object) -> Scena
         }
         _check_actor(actor, source, line_no, None)
         actors.append(actor)
+    following = [k + 1 for k, ln in enumerate(lines) if k >= 2 + n_actors and ln.strip()]
+    if following:
+        rows = sum(1 for ln in lines[2:] if ln.strip())
+        raise InputError(f"row 1 declares nActors {n_actors} but {rows} actor rows follow "
+                         "the header (the extra rows would be dropped)", source=source,
+                         line=following[0], allowed="exactly nActors actor rows: "
+                         "correct nActors on row 1 or remove the extra rows")
     return _build(head[0], head[1], dims, actors, source)
 
 
