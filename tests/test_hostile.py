@@ -374,3 +374,17 @@ def test_app_upload_is_refused(name: str) -> None:
     assert not at.exception
     errors = [e.value for e in at.error]
     assert any(e.startswith(f"Could not read the file: {name}") for e in errors), errors
+
+
+def test_smp_when_every_actor_agrees(capsys, tmp_path: Path) -> None:
+    """KTAB divides by zero when all risk-neutral win probabilities are equal."""
+    text = TINY.read_text(encoding="utf-8")
+    for old in ("position: 0, salience: 1.0}", "position: 100, salience: 0.5}"):
+        text = text.replace(old, old.replace("position: 0,", "position: 50,")
+                            .replace("position: 100,", "position: 50,"))
+    path = write(tmp_path, "agree.yaml", text)
+    assert main(["forecast", str(path), "-m", "smp", "-f", "json"]) == 0
+    import json
+
+    land = json.loads(capsys.readouterr().out)["issues"][0]
+    assert land["id"] == "land" and land["forecast"] == 50

@@ -233,6 +233,9 @@ def _risk(delta: np.ndarray, cap: np.ndarray, rule: int, victory: int, model: in
         if p[i] > p_max:
             p_max = p[i]
     r = np.empty(n)
+    if p_max - p_min <= 0.0:  # every position equally likely (e.g. all actors agree):
+        r[:] = 0.0            # KTAB divides by zero here; risk-neutral is the only reading
+        return r
     for i in range(n):
         if rng_kind == RANGE_MID:
             r[i] = (3.0 * p[i] - (p_max + 2.0 * p_min)) / (2.0 * (p_max - p_min))
