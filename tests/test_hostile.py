@@ -126,6 +126,8 @@ OUTPUT_COMMANDS = [
     ["backtest", "russia-japan", "-m", "mean"],
     ["report", str(TINY)],
     ["plot", "actors", str(TINY)],
+    ["deal"],
+    ["levers"],
 ]
 
 
@@ -227,7 +229,8 @@ def test_extreme_numbers(capsys, tmp_path: Path, old: str, new: str, match: str,
     ["plot", "distribution", str(TINY), "--draws", "1000000000000"],
     ["simulate", str(TINY), "--chunk-size", "100000000000"],
     ["simulate", str(TINY), "--workers", "100000"],
-], ids=["simulate", "whatif", "report", "plot", "chunk-size", "workers"])
+    ["deal", "--draws", "1000000000000"],
+], ids=["simulate", "whatif", "report", "plot", "chunk-size", "workers", "deal"])
 def test_draws_that_cannot_fit(capsys, tmp_path: Path, args: list[str]) -> None:
     import tracemalloc
 
@@ -388,3 +391,27 @@ def test_smp_when_every_actor_agrees(capsys, tmp_path: Path) -> None:
 
     land = json.loads(capsys.readouterr().out)["issues"][0]
     assert land["id"] == "land" and land["forecast"] == 50
+
+
+def test_xml_entity_bomb(capsys, tmp_path: Path) -> None:
+    ents = '<!ENTITY a "lollollollollollollollollollol">' + "".join(
+        f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi",
+                                                                   strict=True))
+    path = write(tmp_path, "bomb.xml", f'<?xml version="1.0"?><!DOCTYPE Scenario [{ents}]>'
+                 "<Scenario><name>&i;</name></Scenario>")
+    refused(capsys, "validate", path, seconds=10, match="malformed XML")
+
+
+def test_xlsx_zip_bomb(capsys, tmp_path: Path) -> None:
+    import zipfile
+
+    from realpolitik.io.xlsx import MAX_UNPACKED
+
+    path = tmp_path / "bomb.xlsx"
+    block = b"\0" * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z, \
+            z.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
+        for _ in range(MAX_UNPACKED // len(block) + 1):
+            fh.write(block)
+    assert path.stat().st_size < 2 * 2**20  # a small file that would unpack to 256 MiB
+    refused(capsys, "validate", path, seconds=20, match="unpacks to")

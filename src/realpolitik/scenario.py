@@ -21,7 +21,14 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 # Ids are kept as other tools write them ("EU (incl Norway)"): any printable text without
@@ -34,7 +41,16 @@ MAX_MAGNITUDE = 1e15
 # The smallest non-zero capability or salience: their products (and powers, in some models)
 # stay far above float64's smallest normal number (about 1e-308).
 MIN_WEIGHT = 1e-12
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+
+
+def _in_range(value: float) -> float:
+    # a validator, not ge/le: those would override a field's own Field(ge=0, le=1)
+    if abs(value) > MAX_MAGNITUDE:
+        raise PydanticCustomError("magnitude", "{value} is out of range", {"value": value})
+    return value
+
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_in_range)]
 
 
 # How many problems one validation reports (the rest are counted as "more").
@@ -128,7 +144,7 @@ class Actor(_Strict):
     id: Id
     name: str
     group: str = ""
-    capability: FiniteFloat = Field(ge=0, le=MAX_MAGNITUDE)
+    capability: FiniteFloat = Field(ge=0)
     description: str = ""
     capability_uncertainty: Distribution | None = None
     evidence: tuple[Evidence, ...] = ()

@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import InputError
 from ..models import agreement as model
 from ..scenario import Scenario
-from .montecarlo import _blocks
+from .montecarlo import _blocks, check_memory
 from .uncertainty import sample, uncertain_inputs
 
 Z95 = 1.959963984540054
@@ -119,6 +119,7 @@ def deal_draws(scenario: Scenario, draws: int, seed: int = 0, *, widen: float = 
                          allowed="an agreement section (see docs/formats.md)")
     if draws < 1:
         raise InputError(f"draws {draws} is too small", field="draws", allowed="1 or more")
+    check_memory(scenario, draws)  # refused before the blocks are even listed
     p = model.MODEL.params_for(scenario, params)
     inputs = uncertain_inputs(scenario, widen)
     blocks = _blocks(draws)
@@ -136,6 +137,8 @@ def analyse(scenario: Scenario, draws: int | None = None, seed: int = 0, *,
             widen: float = 0.0, params: dict[str, Any] | None = None) -> DealResult:
     """The deal in the scenario as given and, with ``draws``, over its uncertainty."""
     p = model.MODEL.params_for(scenario, params)
+    if draws is not None and draws >= 1:
+        check_memory(scenario, draws)  # before the scenario as given is solved
     summary = model.summarise(scenario, p)  # type: ignore[arg-type]
     start = time.perf_counter()
     notes = []

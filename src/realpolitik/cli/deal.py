@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import SCENARIO_HELP, app, emit, load_scenario, parse_params, render
+from .common import SCENARIO_HELP, app, check_output, emit, load_scenario, parse_params, render
 
 if TYPE_CHECKING:
     from ..analysis.deal import DealResult
@@ -83,6 +83,7 @@ def deal(
     """Deal or no deal: the package, the win-set per issue, the blockers, and P(deal)."""
     from ..analysis.deal import analyse
 
+    check_output(output)
     sc = load_scenario(scenario)
     result = analyse(sc, draws, seed, widen=widen, params=parse_params(param))
     if fmt == Fmt.json:
@@ -109,6 +110,8 @@ def levers(
     from rich.table import Table
 
     from ..analysis.levers import find_levers, rank_by_draws
+
+    check_output(output)
 
     sc = load_scenario(scenario)
     rows = find_levers(sc)

@@ -86,15 +86,12 @@ def translate(err: Mapping[str, Any], root: type[BaseModel] = Scenario,
                  "less_than_equal": "<=", "less_than": "<"}[kind]
         limit = next(iter(ctx.values()))
         field = loc[-1] if loc else "value"
-        if field == "salience":
-            allowed = "0 to 1"
-        elif field == "capability":
-            allowed = f"0 to {MAX_MAGNITUDE:g}"
-        elif isinstance(limit, int | float) and abs(limit) == MAX_MAGNITUDE:
-            allowed = f"{-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g}"
-        else:
-            allowed = f"{field} {bound} {limit}"
+        allowed = "0 to 1" if field == "salience" else f"{field} {bound} {limit}"
         return loc, f"{value!r} is out of range", allowed
+    if kind == "magnitude":
+        field = loc[-1] if loc else "value"
+        low = 0 if field in {"capability", "cost"} else -MAX_MAGNITUDE
+        return loc, f"{value!r} is out of range", f"{low:g} to {MAX_MAGNITUDE:g}"
     if kind == "string_pattern_mismatch":
         return loc, f"{value!r} is not a valid id", (
             "printable text without leading or trailing spaces, at most 120 characters"

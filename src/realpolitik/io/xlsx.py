@@ -55,6 +55,8 @@ _SCENARIO_FIELDS = ("name", "title", "description", "as_of")
 _TABLED = {"name", "title", "description", "as_of", "notes", "sources", "actors", "issues",
            "stances"}
 MAX_ROWS = 200_000
+# zip reads stop at each member's declared size, so the declared total bounds the memory
+MAX_UNPACKED = 256 * 1024 * 1024
 
 
 def _cell(sheet: str, row: int, col: int) -> str:
@@ -202,6 +204,14 @@ def parse(data: bytes, source: str | Path | None = None, **_: object) -> Scenari
     from openpyxl.utils.exceptions import InvalidFileException
 
     src = str(source) if source is not None else "<workbook>"
+    try:  # a workbook is a zip: refuse one that unpacks to far more than a scenario needs
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        unpacked = 0  # load_workbook says what is wrong
+    if unpacked > MAX_UNPACKED:
+        raise InputError(f"the workbook unpacks to {unpacked:,} bytes", source=src,
+                         allowed=f"at most {MAX_UNPACKED:,} bytes unpacked")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
