@@ -219,7 +219,6 @@ def test_simulate_option_fuzz(capsys, option: str, value: str) -> None:
 @given(command=st.sampled_from([["timeline", "--since"], ["whatif", "--draws"],
                                 ["plot", "actors", str(TINY), "--issue"],
                                 ["report", str(TINY), "--draws"],
-                                ["exchanges", str(TINY), "--round"],
                                 ["sensitivity", str(TINY), "--method"]]),
        value=OPTION_VALUES)
 def test_other_option_fuzz(capsys, command: list[str], value: str) -> None:
