@@ -63,9 +63,23 @@ def test_api_forecast_of_a_closed_form_model_loads_no_heavy_library():
     assert not extra, extra
 
 
-def test_compiled_models_load_numba_only_when_they_run():
-    loaded = loaded_after(cli("forecast", "-m", "smp"))
-    assert "numba" in loaded  # the check above would pass vacuously if nothing loaded it
+def test_compiled_models_load_numba_only_when_they_run_and_never_pandas():
+    loaded = loaded_after(cli("forecast", "-m", "smp", "-m", "bdm", "-m", "exchange"))
+    assert "numba" in loaded  # the checks above would pass vacuously if nothing loaded it
+    extra = loaded & (HEAVY - {"numba", "llvmlite", "scipy"})  # Numba imports scipy
+    assert not extra, extra
+
+
+def test_diagnostics_are_built_on_first_access():
+    import pandas as pd
+
+    import realpolitik as rp
+
+    result = rp.forecast(rp.load("russia-japan"), "bdm")
+    assert set(result.diagnostics) == {"rounds", "offers"}
+    offers = result.diagnostics["offers"]
+    assert isinstance(offers, pd.DataFrame) and len(offers) > 0
+    assert result.diagnostics["offers"] is offers  # built once
 
 
 def test_lazy_names_still_resolve():

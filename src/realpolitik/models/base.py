@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -172,6 +172,35 @@ class Model:
                 f"bad value {err.get('input')!r} for parameter '{name}' of model "
                 f"'{self.name}': {err['msg']}", field=name, allowed=allowed,
             ) from None
+
+
+class Tables(Mapping[str, "pd.DataFrame"]):
+    """A model's diagnostics: each table is a DataFrame built from its rows on first
+    access, so that a run whose caller never reads them (a forecast on the command line)
+    does not import pandas (about as slow to import as NumPy itself).
+    ``Tables(name=(data, columns))``: ``data`` and ``columns`` as ``pandas.DataFrame``
+    takes them."""
+
+    def __init__(self, **tables: tuple[Any, Sequence[str] | None]) -> None:
+        self._specs = tables
+        self._built: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._built:
+            import pandas as pd
+
+            data, columns = self._specs[name]
+            self._built[name] = pd.DataFrame(data, columns=columns)
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __repr__(self) -> str:
+        return f"Tables({', '.join(self._specs)})"
 
 
 @dataclass(frozen=True, eq=False)

@@ -45,7 +45,7 @@ from pydantic import Field
 
 from ..errors import InputError
 from ..scenario import Batch, Scenario
-from .base import Model, Params, Result
+from .base import Model, Params, Result, Tables
 
 # the kernel's class codes (models/_bdm_kernel.py); the kernel itself loads Numba, so it
 # is imported only when the model runs
@@ -155,15 +155,12 @@ def _run(scenario: Scenario, p: BDMParams, rng: np.random.Generator) -> Result:
             "settlement": _settlement(positions, medians, scenario.scale_max[i]
                                       - scenario.scale_min[i]),
         }
-    import pandas as pd  # slow to import: only where a table is built
-
-    diagnostics = {
-        "rounds": pd.DataFrame(rounds_rows,
-                               columns=["issue", "round", "median", "mean", "median_tie"]),
-        "offers": pd.DataFrame(offers, columns=[
+    diagnostics = Tables(
+        rounds=(rounds_rows, ["issue", "round", "median", "mean", "median_tie"]),
+        offers=(offers, [
             "issue", "round", "actor", "risk_exponent", "confrontations", "compromises",
             "capitulations", "taken", "partner", "from_position", "to_position"]),
-    }
+    )
     return Result(
         model="bdm", scenario=scenario, actors=scenario.actor_ids,
         issues=scenario.issue_ids, trajectory=trajectory, forecast=forecast,

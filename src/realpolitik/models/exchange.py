@@ -48,7 +48,7 @@ from pydantic import Field, model_validator
 from ..scenario import Batch, Scenario
 from . import _exchange_engine as engine
 from ._orders import OrderParams, averaged, with_orders
-from .base import Model, Result, json_number
+from .base import Model, Result, Tables, json_number
 
 
 class ExchangeParams(OrderParams):
@@ -221,17 +221,14 @@ def _run_one(scenario: Scenario, p: ExchangeParams, rng: np.random.Generator) ->
                          entry["j"]["actor"], entry["j"]["supply_issue"],
                          entry["j"]["demand_issue"], entry["j"]["x"], entry["j"]["move"],
                          entry["j"]["y"]))
-    import pandas as pd  # slow to import: only where a table is built
-
-    frame = pd.DataFrame(rows, columns=[
-        "round", "order", "gain", "i_actor", "i_supply", "i_demand", "i_x", "i_move", "i_y",
-        "j_actor", "j_supply", "j_demand", "j_x", "j_move", "j_y"])
+    columns = ["round", "order", "gain", "i_actor", "i_supply", "i_demand", "i_x", "i_move",
+               "i_y", "j_actor", "j_supply", "j_demand", "j_x", "j_move", "j_y"]
     return Result(
         model="exchange", scenario=scenario, actors=scenario.actor_ids,
         issues=scenario.issue_ids, trajectory=trajectory, forecast=forecast,
         rounds=np.full(len(scenario.issues), p.rounds), params=p.model_dump(),
         stop_reason=f"fixed number of rounds ({p.rounds})",
-        diagnostics={"exchanges": frame}, issue_fields=issue_fields,
+        diagnostics=Tables(exchanges=(rows, columns)), issue_fields=issue_fields,
         fields={"exchanges": listing},
     )
 

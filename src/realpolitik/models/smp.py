@@ -40,7 +40,7 @@ from pydantic import Field
 from ..errors import InputError
 from ..scenario import Batch, Scenario
 from ._orders import OrderParams, averaged, with_orders
-from .base import Model, Result, json_number
+from .base import Model, Result, Tables, json_number
 
 VICTORY = ("linear", "square", "quartic", "octic", "binary")
 PCE = ("conditional", "markov-incentive", "markov-uniform")
@@ -211,20 +211,15 @@ def _run_one(scenario: Scenario, p: SMPParams, rng: np.random.Generator) -> Resu
         issue: {"most_likely": json_number(most_likely[i])}
         for i, issue in enumerate(scenario.issue_ids)
     }
-    import pandas as pd  # slow to import: only where a table is built
-
     return Result(
         model="smp", scenario=scenario, actors=scenario.actor_ids,
         issues=scenario.issue_ids, trajectory=trajectory, forecast=forecast,
         rounds=np.full(n_i, turns), params=p.model_dump(), stop_reason=reason,
-        diagnostics={
-            "turns": pd.DataFrame(rows_turns, columns=["state", "actor", "risk_attitude",
-                                                       "win_probability"]),
-            "bargains": pd.DataFrame(rows_bargains, columns=[
-                "turn", "actor", "challenges", "moved_by_bargain_of"]),
-            "stop_ratios": pd.DataFrame({"turn": np.arange(1, turns + 1),
-                                         "ratio": ratios}),
-        },
+        diagnostics=Tables(
+            turns=(rows_turns, ["state", "actor", "risk_attitude", "win_probability"]),
+            bargains=(rows_bargains, ["turn", "actor", "challenges", "moved_by_bargain_of"]),
+            stop_ratios=({"turn": np.arange(1, turns + 1), "ratio": ratios}, None),
+        ),
         issue_fields=issue_fields,
         fields={"win_probabilities": [[json_number(v) for v in row] for row in win],
                 "stop_ratios": [float(v) for v in ratios], "stop_reason": reason},
