@@ -1,14 +1,16 @@
 """Start-up time of everyday commands, as ratios to ``python -c "import numpy"``.
 
-    python benchmarks/bench_startup.py [--repeat 9] [--ktab PATH]
+    python benchmarks/bench_startup.py [--repeat 9] [--ktab PATH] [--check]
 
 Each case is a whole process (``python -m realpolitik …``, output discarded). The cases run
 round-robin, in a fresh random order each round, after one untimed warm-up round (which also
 fills the compiled-kernel cache), so a burst of load from other jobs hits every case alike.
 A case's ratio is the median over rounds of its time divided by the same round's
-``import numpy`` time. The SMP case reads KTAB's ``dummyData-a040.csv``: ``--ktab PATH``,
-or ``$REALPOLITIK_KTAB_A040``, or ``$REALPOLITIK_SHARED/data/ktab_smp/dummyData-a040.csv``;
-without it that case is skipped. ``--check`` exits 1 when a target is missed.
+``import numpy`` time; the CPU ratio is the same for CPU time (user + system, the process
+and its threads), which other jobs on a shared machine disturb much less than wall-clock
+time. The SMP case reads KTAB's ``dummyData-a040.csv``: ``--ktab PATH``, or
+``$REALPOLITIK_KTAB_A040``, or ``$REALPOLITIK_SHARED/data/ktab_smp/dummyData-a040.csv``;
+without it that case is skipped. ``--check`` exits 1 when a (wall-clock) target is missed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -51,13 +54,20 @@ def cases(ktab: Path | None) -> list[tuple[str, list[str], float | None]]:
     return out
 
 
-def run(argv: list[str]) -> float:
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(argv: list[str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one whole process."""
+    cpu = cpu_of_children()
     start = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed (exit {done.returncode}):\n{done.stderr}")
-    return elapsed
+    return elapsed, cpu_of_children() - cpu
 
 
 def main() -> int:
@@ -72,27 +82,34 @@ def main() -> int:
     for _, argv, _ in todo:  # warm-up: page cache, compiled-kernel cache
         run(argv)
     times: dict[str, list[float]] = {label: [] for label, _, _ in todo}
+    cpus: dict[str, list[float]] = {label: [] for label, _, _ in todo}
     rng = random.Random(0)
     for _ in range(args.repeat):
         order = list(todo)
         rng.shuffle(order)
         for label, argv, _ in order:
-            times[label].append(run(argv))
+            wall, cpu = run(argv)
+            times[label].append(wall)
+            cpus[label].append(cpu)
     load_after = os.getloadavg()
 
     base = times[todo[0][0]]
+    base_cpu = cpus[todo[0][0]]
     print(f"{args.repeat} rounds; load average before {', '.join(f'{x:.2f}' for x in load_before)}"
           f", after {', '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} cores)\n")
-    print("| command | median (s) | min (s) | ratio to numpy (median) | target | met? |")
-    print("|---|---:|---:|---:|---:|---|")
+    print("| command | median (s) | min (s) | ratio to numpy (median) | target | met? "
+          "| CPU (s) | CPU ratio |")
+    print("|---|---:|---:|---:|---:|---|---:|---:|")
     missed = False
     for label, _, target in todo:
         t = times[label]
         ratio = statistics.median(x / b for x, b in zip(t, base, strict=True))
         met = "" if target is None else ("yes" if ratio <= target else "**no**")
         missed |= target is not None and ratio > target
+        cpu_ratio = statistics.median(x / b for x, b in zip(cpus[label], base_cpu, strict=True))
         print(f"| `{label}` | {statistics.median(t):.3f} | {min(t):.3f} | {ratio:.2f}× | "
-              f"{'' if target is None else f'≤ {target:g}×'} | {met} |")
+              f"{'' if target is None else f'≤ {target:g}×'} | {met} "
+              f"| {statistics.median(cpus[label]):.3f} | {cpu_ratio:.2f}× |")
     if ktab is None:
         print("\nSMP case skipped: dummyData-a040.csv not found (--ktab, "
               "$REALPOLITIK_KTAB_A040 or $REALPOLITIK_SHARED).")
