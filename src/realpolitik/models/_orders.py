@@ -13,7 +13,6 @@ import dataclasses
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 from pydantic import Field
 
 from ..scenario import Batch
@@ -74,6 +73,8 @@ def with_orders(result: Result, batch: Batch, orders: int, seed: int,
     issue's range over the orders as ``order_range``."""
     if orders == 1:
         return result
+    import pandas as pd  # slow to import: only when orders are averaged
+
     perms = permutations(batch, orders, seed)
     each = np.stack([forecast(permute(batch, perm), perm)[0] for perm in perms])
     mean = each.sum(axis=0) / len(perms)
