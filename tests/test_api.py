@@ -79,7 +79,9 @@ def test_a_scenarios_own_model_parameters_apply_to_every_analysis() -> None:
                                   rp.forecast(sc, "bdm").forecast)
     def cell(scenario: rp.Scenario) -> str:  # the report's BDM forecast on sanctions
         html = build(scenario, models=["bdm"], timeline=False)
-        return html.split("<td>sanctions</td><td class=\"num\">", 1)[1].split("<", 1)[0]
+        table = html.split('<h2 id="forecasts">', 1)[1]
+        row = table.split("<b>sanctions</b>", 1)[1]
+        return row.split('<td class="num">', 1)[1].split("<", 1)[0]
 
     assert cell(sc) == "86.2"  # BDM after 10 rounds
     assert cell(own) == f"{rp.forecast(sc, 'bdm', rounds=0).forecast[3]:.1f}" == "70.0"
