@@ -175,10 +175,10 @@ def check_memory(scenario: Scenario, draws: int, chunk_size: int = 4 * BLOCK,
         raise InputError(
             f"a task of {chunk_size:,} draws on {workers} worker(s) needs about "
             f"{_size(fixed)} of memory; {_size(budget / 0.8)} is available",
-            field="--chunk-size", allowed="a smaller --chunk-size or fewer --workers")
+            field="chunk_size", allowed="a smaller chunk_size or fewer workers")
     raise InputError(
         f"{draws:,} draws need about {_size(need)} of memory; {_size(budget / 0.8)} is "
-        "available", field="--draws",
+        "available", field="draws",
         allowed=f"at most {most:,} draws of this scenario on this machine now")
 
 
@@ -193,7 +193,7 @@ def check_draws(scenario: Scenario, draws: int, chunk_size: int = 4 * BLOCK,
     most_workers = 4 * (os.cpu_count() or 1)
     if workers > most_workers:
         raise InputError(f"workers {workers:,} is more than this machine can run",
-                         field="--workers",
+                         field="workers",
                          allowed=f"1 to {most_workers} (4 per CPU core)")
     check_memory(scenario, draws, chunk_size, workers)
 

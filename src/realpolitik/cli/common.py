@@ -108,7 +108,8 @@ def emit(text: str, output: Path | None) -> None:
 # options that take the same name as a keyword argument, and the few that differ.
 FLAGS = {"options": "--read-option", "fmt": "--input-format", "path": "--output",
          "model": "--model", "params": "--param"}
-SAME_NAME = ("draws", "workers", "scheduler", "widen", "delta", "method", "samples",
+SAME_NAME = ("draws", "workers", "chunk_size", "scheduler", "widen", "delta", "method",
+             "samples",
              "weights", "institutions", "split", "seed", "date", "input", "source")
 
 
@@ -117,6 +118,9 @@ def in_cli_words(exc: InputError) -> InputError:
     ``--draws``; a model parameter ``q`` → ``--param q``. Errors located in a file (with
     a source) keep their field paths."""
     field = exc.field
+    if field == "path" and exc.source:  # the output file: its own path is the source
+        return InputError(exc.problem, source=exc.source, line=exc.line, field="--output",
+                          allowed=exc.allowed)
     if not field or exc.source:
         return exc
     if field in FLAGS:

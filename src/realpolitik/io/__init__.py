@@ -47,7 +47,7 @@ def read(path: str | Path, *, fmt: str | None = None, **options: object) -> Scen
                      allowed=f"{names} (or name the format: fmt)")
 
 
-def check_output(path: str | Path, field: str = "--output") -> Path:
+def check_output(path: str | Path, field: str = "path") -> Path:
     """Refuse an output path that cannot be written as a new or replaced file: a directory,
     a file in a directory that does not exist (it is not created), an unwritable place."""
     target = Path(path)
@@ -76,7 +76,7 @@ def atomic_write(path: str | Path, text: str | bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                    dir=target.parent)
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", source=target, field="--output",
+        raise InputError(f"cannot write: {exc.strerror}", source=target, field="path",
                          allowed="a file in an existing, writable directory") from None
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -85,7 +85,7 @@ def atomic_write(path: str | Path, text: str | bytes) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", source=target, field="--output",
+        raise InputError(f"cannot write: {exc.strerror}", source=target, field="path",
                          allowed="a file in an existing, writable directory") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
