@@ -438,11 +438,12 @@ def test_compiled_round_equals_the_python_engine_on_random_cases(
     data = {  # coarse grids make ties and knife edges common
         "name": "random",
         "actors": [{"id": f"a{k}", "name": f"a{k}",
-                    "capability": float(rng.integers(0, 5)) / 4} for k in range(n_actors)],
+                    "capability": float(rng.integers(1, 5)) / 4} for k in range(n_actors)],
         "issues": [{"id": f"i{k}", "name": f"i{k}"} for k in range(n_issues)],
         "stances": [{"actor": f"a{a}", "issue": f"i{i}",
                      "position": float(rng.integers(0, 5) * 25),
-                     "salience": float(rng.integers(0, 5)) / 4}
+                     # every issue keeps one stance that counts (salience > 0)
+                     "salience": float(max(rng.integers(0, 5), int(a == i % n_actors))) / 4}
                     for a in range(n_actors) for i in range(n_issues)
                     # a stance dropped now and then, but every actor and issue keeps one
                     if rng.random() < 0.9 or i == a % n_issues or a == i % n_actors],

@@ -169,9 +169,9 @@ def test_ktab_shape_fuzz(capsys, declared: int, rows: int, dims: int, width: int
 def test_overlay_value_fuzz(capsys, value: object, pick: int) -> None:
     import copy
 
-    from realpolitik.analysis.whatif import builtin_dir
+    from realpolitik.scenarios import folder
 
-    files = sorted((builtin_dir("russia-japan") / "whatifs").iterdir(), key=lambda p: p.name)
+    files = sorted((folder("russia-japan") / "whatifs").iterdir(), key=lambda p: p.name)
     source = files[pick % len(files)]
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     paths = _paths(data)
