@@ -294,6 +294,157 @@ def _bounds(dist: dict) -> tuple[float, float]:
     return Distribution.model_validate(dist).bounds()
 
 
+def _merged_sources(scenario_sources: dict, overlay: Overlay) -> dict:
+    sources = dict(scenario_sources)
+    for sid, src in overlay.sources.items():
+        if sid in sources and sources[sid] != src.model_dump():
+            raise _fail(overlay, None, f"source '{sid}' differs from the scenario's source "
+                        "of that id", allowed="a new id, or the same content",
+                        field=f"sources.{sid}")
+        sources[sid] = src.model_dump()
+    return sources
+
+
+def _check_references(overlay: Overlay, sources: dict, issues: dict[str, dict]) -> None:
+    """Every evidence item and the claim name known sources; claimed outcomes are on scale."""
+    for path, ev in overlay.evidence():
+        if ev.source not in sources:
+            k = int(path.split("]")[0].split("[")[1]) if path.startswith("changes") else None
+            raise _fail(overlay, k, f"unknown source '{ev.source}'",
+                        allowed="a source of the scenario or of the overlay: "
+                        + ", ".join(sorted(sources)), field=path + ".source")
+    if overlay.claim is None:
+        return
+    if overlay.claim.source not in sources:
+        raise _fail(overlay, None, f"unknown source '{overlay.claim.source}'",
+                    allowed=", ".join(sorted(sources)), field="claim.source")
+    for iid, value in overlay.claim.outcomes.items():
+        if iid not in issues:
+            raise _fail(overlay, None, f"unknown issue '{iid}'",
+                        allowed=", ".join(issues), field=f"claim.outcomes.{iid}")
+        lo, hi = issues[iid]["scale"]["min"], issues[iid]["scale"]["max"]
+        if not lo <= value <= hi:
+            raise _fail(overlay, None, f"outcome {value:g} lies outside the scale of "
+                        f"issue '{iid}'", allowed=f"{lo:g} to {hi:g}",
+                        field=f"claim.outcomes.{iid}")
+
+
+class _Edit:
+    """The overlay's changes made one at a time on the scenario's dumped data."""
+
+    def __init__(self, overlay: Overlay, actors: list[dict], stances: list[dict],
+                 issues: dict[str, dict]) -> None:
+        self.overlay, self.actors, self.stances, self.issues = overlay, actors, stances, issues
+
+    def fail(self, k: int, problem: str, allowed: str | None = None) -> InputError:
+        return _fail(self.overlay, k, problem, allowed=allowed)
+
+    def actor(self, k: int, actor_id: str) -> dict:
+        for a in self.actors:
+            if a["id"] == actor_id:
+                return a
+        raise self.fail(k, f"unknown actor '{actor_id}'",
+                        ", ".join(a["id"] for a in self.actors))
+
+    def issue(self, k: int, issue_id: str | None, what: str) -> dict:
+        if issue_id is None:
+            raise self.fail(k, f"a {what} change needs an issue",
+                            "issue: " + ", ".join(self.issues))
+        if issue_id not in self.issues:
+            raise self.fail(k, f"unknown issue '{issue_id}'", ", ".join(self.issues))
+        return self.issues[issue_id]
+
+    def stance(self, k: int, actor_id: str, issue_id: str) -> dict:
+        for st in self.stances:
+            if st["actor"] == actor_id and st["issue"] == issue_id:
+                return st
+        raise self.fail(k, f"actor '{actor_id}' has no stance on issue '{issue_id}'",
+                        "a stance the scenario has; add one with add_stance")
+
+    def new_stance(self, k: int, actor_id: str, ns: NewStance) -> dict:
+        issue = self.issue(k, ns.issue, "stance")
+        lo, hi = issue["scale"]["min"], issue["scale"]["max"]
+        if not lo <= ns.position <= hi:
+            raise self.fail(k, f"position {ns.position:g} lies outside the scale of "
+                            f"issue '{ns.issue}'", f"{lo:g} to {hi:g}")
+        if any(st["actor"] == actor_id and st["issue"] == ns.issue for st in self.stances):
+            raise self.fail(k, f"actor '{actor_id}' already has a stance on '{ns.issue}'",
+                            "set or shift to change it")
+        return {"actor": actor_id, **ns.model_dump()}
+
+    def change(self, k: int, change: Any) -> None:
+        if isinstance(change, SetChange | ShiftChange):
+            what = change.set if isinstance(change, SetChange) else change.shift
+            if what == "capability":
+                self.capability(k, change)
+            else:
+                self.stance_value(k, change, what)
+        elif isinstance(change, AddStance):
+            self.actor(k, change.actor)
+            self.stances.append(self.new_stance(k, change.actor, change.add_stance))
+        elif isinstance(change, AddActor):
+            self.add_actor(k, change)
+        elif isinstance(change, RemoveActor):
+            self.actor(k, change.remove_actor)
+            self.actors[:] = [a for a in self.actors if a["id"] != change.remove_actor]
+            self.stances[:] = [s for s in self.stances if s["actor"] != change.remove_actor]
+
+    def capability(self, k: int, change: SetChange | ShiftChange) -> None:
+        actor = self.actor(k, change.actor)
+        if change.issue is not None:
+            raise self.fail(k, "a capability change takes no issue", "actor and value (or by)")
+        old = actor["capability"]
+        new = change.value if isinstance(change, SetChange) else old + change.by
+        if not (new >= 0 and math.isfinite(new)):
+            raise self.fail(k, f"capability of '{change.actor}' would be {new:g}",
+                            "capability >= 0")
+        actor["capability"] = new
+        if isinstance(change, SetChange):
+            actor["capability_uncertainty"] = None
+        elif actor.get("capability_uncertainty"):
+            actor["capability_uncertainty"] = _shifted(actor["capability_uncertainty"],
+                                                       change.by)
+        actor["evidence"] = (*actor["evidence"], *(e.model_dump() for e in change.evidence))
+
+    def stance_value(self, k: int, change: SetChange | ShiftChange, what: str) -> None:
+        self.actor(k, change.actor)
+        issue = self.issue(k, change.issue, what)
+        st = self.stance(k, change.actor, change.issue)  # type: ignore[arg-type]
+        lo, hi = ((issue["scale"]["min"], issue["scale"]["max"]) if what == "position"
+                  else (0.0, 1.0))
+        old = st[what]
+        new = change.value if isinstance(change, SetChange) else old + change.by
+        if not lo <= new <= hi:
+            how = (f"set to {new:g}" if isinstance(change, SetChange)
+                   else f"shifted by {change.by:+g} from {old:g} to {new:g}")
+            raise self.fail(k, f"{what} of '{change.actor}' on '{change.issue}' {how} "
+                            "leaves the allowed range", f"{lo:g} to {hi:g}")
+        st[what] = new
+        key = f"{what}_uncertainty"
+        if isinstance(change, SetChange):
+            st[key] = None
+        elif st.get(key):
+            st[key] = _shifted(st[key], change.by)
+            blo, bhi = _bounds(st[key])
+            if st[key]["dist"] != "normal" and (blo < lo or bhi > hi):
+                raise self.fail(k, f"the shifted {what} range {blo:g}–{bhi:g} of "
+                                f"'{change.actor}' on '{change.issue}' leaves the allowed "
+                                "range", f"{lo:g} to {hi:g}")
+        st["evidence"] = (*st["evidence"], *(e.model_dump() for e in change.evidence))
+
+    def add_actor(self, k: int, change: AddActor) -> None:
+        new_id = change.add_actor.id
+        if any(a["id"] == new_id for a in self.actors):
+            raise self.fail(k, f"actor '{new_id}' already exists",
+                            "a new id, or set/shift to change the actor")
+        if not change.add_actor.evidence:
+            raise self.fail(k, f"the added actor '{new_id}' has no evidence",
+                            "add_actor.evidence with at least one item")
+        self.actors.append(change.add_actor.model_dump())
+        for ns in change.stances:
+            self.stances.append(self.new_stance(k, new_id, ns))
+
+
 def apply(scenario: Scenario, overlay: Overlay) -> Scenario:
     """The scenario with the overlay's changes made, in order; re-validated."""
     if overlay.base is not None and overlay.base != scenario.name:
@@ -301,135 +452,13 @@ def apply(scenario: Scenario, overlay: Overlay) -> Scenario:
                     f"'{scenario.name}'", allowed=f"base: {scenario.name}, or no base",
                     field="base")
     data = scenario.model_dump()
-    sources = dict(data["sources"])
-    for sid, src in overlay.sources.items():
-        if sid in sources and sources[sid] != src.model_dump():
-            raise _fail(overlay, None, f"source '{sid}' differs from the scenario's source "
-                        "of that id", allowed="a new id, or the same content",
-                        field=f"sources.{sid}")
-        sources[sid] = src.model_dump()
-    data["sources"] = sources
-    actors: list[dict] = list(data["actors"])
-    stances: list[dict] = list(data["stances"])
-    data["actors"], data["stances"] = actors, stances
+    data["sources"] = _merged_sources(data["sources"], overlay)
+    data["actors"], data["stances"] = list(data["actors"]), list(data["stances"])
     issues = {i["id"]: i for i in data["issues"]}
-
-    for path, ev in overlay.evidence():
-        if ev.source not in sources:
-            k = int(path.split("]")[0].split("[")[1]) if path.startswith("changes") else None
-            raise _fail(overlay, k, f"unknown source '{ev.source}'",
-                        allowed="a source of the scenario or of the overlay: "
-                        + ", ".join(sorted(sources)), field=path + ".source")
-    if overlay.claim is not None:
-        if overlay.claim.source not in sources:
-            raise _fail(overlay, None, f"unknown source '{overlay.claim.source}'",
-                        allowed=", ".join(sorted(sources)), field="claim.source")
-        for iid, value in overlay.claim.outcomes.items():
-            if iid not in issues:
-                raise _fail(overlay, None, f"unknown issue '{iid}'",
-                            allowed=", ".join(issues), field=f"claim.outcomes.{iid}")
-            lo, hi = issues[iid]["scale"]["min"], issues[iid]["scale"]["max"]
-            if not lo <= value <= hi:
-                raise _fail(overlay, None, f"outcome {value:g} lies outside the scale of "
-                            f"issue '{iid}'", allowed=f"{lo:g} to {hi:g}",
-                            field=f"claim.outcomes.{iid}")
-
-    def actor_at(k: int, actor_id: str) -> dict:
-        for a in actors:
-            if a["id"] == actor_id:
-                return a
-        raise _fail(overlay, k, f"unknown actor '{actor_id}'",
-                    allowed=", ".join(a["id"] for a in actors))
-
-    def issue_at(k: int, issue_id: str | None, what: str) -> dict:
-        if issue_id is None:
-            raise _fail(overlay, k, f"a {what} change needs an issue",
-                        allowed="issue: " + ", ".join(issues))
-        if issue_id not in issues:
-            raise _fail(overlay, k, f"unknown issue '{issue_id}'", allowed=", ".join(issues))
-        return issues[issue_id]
-
-    def stance_at(k: int, actor_id: str, issue_id: str) -> dict:
-        for st in stances:
-            if st["actor"] == actor_id and st["issue"] == issue_id:
-                return st
-        raise _fail(overlay, k, f"actor '{actor_id}' has no stance on issue '{issue_id}'",
-                    allowed="a stance the scenario has; add one with add_stance")
-
-    def new_stance(k: int, actor_id: str, ns: NewStance) -> dict:
-        issue = issue_at(k, ns.issue, "stance")
-        lo, hi = issue["scale"]["min"], issue["scale"]["max"]
-        if not lo <= ns.position <= hi:
-            raise _fail(overlay, k, f"position {ns.position:g} lies outside the scale of "
-                        f"issue '{ns.issue}'", allowed=f"{lo:g} to {hi:g}")
-        if any(st["actor"] == actor_id and st["issue"] == ns.issue for st in stances):
-            raise _fail(overlay, k, f"actor '{actor_id}' already has a stance on "
-                        f"'{ns.issue}'", allowed="set or shift to change it")
-        return {"actor": actor_id, **ns.model_dump()}
-
+    _check_references(overlay, data["sources"], issues)
+    edit = _Edit(overlay, data["actors"], data["stances"], issues)
     for k, change in enumerate(overlay.changes):
-        if isinstance(change, SetChange | ShiftChange):
-            what = change.set if isinstance(change, SetChange) else change.shift
-            actor = actor_at(k, change.actor)
-            if what == "capability":
-                if change.issue is not None:
-                    raise _fail(overlay, k, "a capability change takes no issue",
-                                allowed="actor and value (or by)")
-                old = actor["capability"]
-                new = change.value if isinstance(change, SetChange) else old + change.by
-                if not (new >= 0 and math.isfinite(new)):
-                    raise _fail(overlay, k, f"capability of '{change.actor}' would be "
-                                f"{new:g}", allowed="capability >= 0")
-                actor["capability"] = new
-                if isinstance(change, SetChange):
-                    actor["capability_uncertainty"] = None
-                elif actor.get("capability_uncertainty"):
-                    actor["capability_uncertainty"] = _shifted(
-                        actor["capability_uncertainty"], change.by)
-                actor["evidence"] = (*actor["evidence"],
-                                     *(e.model_dump() for e in change.evidence))
-                continue
-            issue = issue_at(k, change.issue, what)
-            st = stance_at(k, change.actor, change.issue)  # type: ignore[arg-type]
-            lo, hi = ((issue["scale"]["min"], issue["scale"]["max"]) if what == "position"
-                      else (0.0, 1.0))
-            old = st[what]
-            new = change.value if isinstance(change, SetChange) else old + change.by
-            if not lo <= new <= hi:
-                how = (f"set to {new:g}" if isinstance(change, SetChange)
-                       else f"shifted by {change.by:+g} from {old:g} to {new:g}")
-                raise _fail(overlay, k, f"{what} of '{change.actor}' on '{change.issue}' "
-                            f"{how} leaves the allowed range", allowed=f"{lo:g} to {hi:g}")
-            st[what] = new
-            key = f"{what}_uncertainty"
-            if isinstance(change, SetChange):
-                st[key] = None
-            elif st.get(key):
-                st[key] = _shifted(st[key], change.by)
-                blo, bhi = _bounds(st[key])
-                if st[key]["dist"] != "normal" and (blo < lo or bhi > hi):
-                    raise _fail(overlay, k, f"the shifted {what} range {blo:g}–{bhi:g} of "
-                                f"'{change.actor}' on '{change.issue}' leaves the allowed "
-                                "range", allowed=f"{lo:g} to {hi:g}")
-            st["evidence"] = (*st["evidence"], *(e.model_dump() for e in change.evidence))
-        elif isinstance(change, AddStance):
-            actor_at(k, change.actor)
-            stances.append(new_stance(k, change.actor, change.add_stance))
-        elif isinstance(change, AddActor):
-            new_id = change.add_actor.id
-            if any(a["id"] == new_id for a in actors):
-                raise _fail(overlay, k, f"actor '{new_id}' already exists",
-                            allowed="a new id, or set/shift to change the actor")
-            if not change.add_actor.evidence:
-                raise _fail(overlay, k, f"the added actor '{new_id}' has no evidence",
-                            allowed="add_actor.evidence with at least one item")
-            actors.append(change.add_actor.model_dump())
-            for ns in change.stances:
-                stances.append(new_stance(k, new_id, ns))
-        elif isinstance(change, RemoveActor):
-            actor_at(k, change.remove_actor)
-            actors[:] = [a for a in actors if a["id"] != change.remove_actor]
-            stances[:] = [s for s in stances if s["actor"] != change.remove_actor]
+        edit.change(k, change)
 
     if overlay.agreement is not None:
         data["agreement"] = overlay.agreement.model_dump()

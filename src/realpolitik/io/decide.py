@@ -81,39 +81,31 @@ def _number(raw: str) -> float:
     return value
 
 
-def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
-    delim = _delimiter(text)
-    if delim is None:
-        raise InputError("no #A/#P/#M/#D row found", source=source, line=1,
-                         allowed="rows tagged #A, #P, #M, #D separated by tab or ';'")
-    problems: list[tuple[int, str]] = []
+Problems = list[tuple[int, str]]
+
+
+def _declarations(rows: list[tuple[int, list[str]]], problems: Problems):
+    """The #A actors, #P issues, #M marks and the raw #D rows, in file order."""
     actors: dict[str, dict] = {}
     issues: dict[str, dict] = {}
     marks: dict[str, list[tuple[int, float, str]]] = {}
     data: list[tuple[int, list[str]]] = []
-    for line, fields in _rows(text, delim):
+    for line, fields in rows:
         tag = _tag(fields[0]) if fields else ""
         rest = fields[1:]
-        if tag == "#A":
+        if tag in ("#A", "#P"):
+            table, what = (actors, "actor") if tag == "#A" else (issues, "issue")
             if not rest or not rest[0]:
-                problems.append((line, "#A row without an actor id"))
-                continue
-            if rest[0] in actors:
-                problems.append((line, f"actor '{rest[0]}' is declared twice (first on line "
-                                 f"{actors[rest[0]]['line']})"))
-                continue
-            name = rest[1] if len(rest) > 1 and rest[1] else rest[0]
-            actors[rest[0]] = {"line": line, "name": name}
-        elif tag == "#P":
-            if not rest or not rest[0]:
-                problems.append((line, "#P row without an issue id"))
-                continue
-            if rest[0] in issues:
-                problems.append((line, f"issue '{rest[0]}' is declared twice (first on line "
-                                 f"{issues[rest[0]]['line']})"))
-                continue
-            issues[rest[0]] = {"line": line,
-                               "description": rest[1] if len(rest) > 1 else ""}
+                problems.append((line, f"{tag} row without an {what} id"))
+            elif rest[0] in table:
+                problems.append((line, f"{what} '{rest[0]}' is declared twice (first on line "
+                                 f"{table[rest[0]]['line']})"))
+            elif tag == "#A":
+                actors[rest[0]] = {"line": line,
+                                   "name": rest[1] if len(rest) > 1 and rest[1] else rest[0]}
+            else:
+                issues[rest[0]] = {"line": line,
+                                   "description": rest[1] if len(rest) > 1 else ""}
         elif tag == "#M":
             if len(rest) < 2:
                 problems.append((line, "#M row needs an issue id and a position"))
@@ -131,6 +123,12 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
         elif tag not in COMMENTS:
             problems.append((line, f"unknown row tag {fields[0]!r}" if tag.startswith("#")
                              else f"unknown row {fields[0]!r}"))
+    return actors, issues, marks, data
+
+
+def _ranges(issues: dict[str, dict], marks: dict[str, list[tuple[int, float, str]]],
+            problems: Problems) -> dict[str, tuple[float, float]]:
+    """Each issue's range from its #M rows, which must ascend and span more than a point."""
     for issue_id, entry in issues.items():
         if issue_id not in marks:
             problems.append((entry["line"], f"issue '{issue_id}' has no #M row, so its range "
@@ -149,6 +147,29 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
             problems.append((points[0][0], f"issue '{issue_id}' has a single #M value; "
                              "its range would be empty"))
         ranges[issue_id] = (min(values), max(values))
+    return ranges
+
+
+def _stance_problems(line: int, issue_id: str, x: float, s: float, c: float,
+                     ranges: dict[str, tuple[float, float]]) -> list[tuple[int, str]]:
+    lo, hi = ranges.get(issue_id, (0.0, 100.0))
+    out = []
+    if not lo <= x <= hi:
+        out.append((line, f"position {x:g} lies outside '{issue_id}' [{lo:g}, {hi:g}]"))
+    if not 0 <= s <= 1:
+        out.append((line, f"salience {s:g} is outside 0–1"))
+    if c < 0:
+        out.append((line, f"power {c:g} is negative"))
+    for what, v in (("salience", s), ("power", c)):
+        if 0 < v < MIN_WEIGHT:
+            out.append((line, f"{what} {v:g} is too small to compute with "
+                        f"(0, or at least {MIN_WEIGHT:g})"))
+    return out
+
+
+def _stances(data: list[tuple[int, list[str]]], actors: dict, issues: dict,
+             ranges: dict[str, tuple[float, float]], problems: Problems):
+    """The #D rows as stances, and each actor's power with the line that first gave it."""
     stances: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
     power: dict[str, tuple[float, int]] = {}
@@ -169,37 +190,42 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
             problems.append((line, f"{exc.args[0]!r} is not a number from "
                              f"{-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g} (use '.' for decimals)"))
             continue
-        lo, hi = ranges.get(issue_id, (0.0, 100.0))
-        bad = False
-        if not lo <= x <= hi:
-            problems.append((line, f"position {x:g} lies outside '{issue_id}' "
-                             f"[{lo:g}, {hi:g}]"))
-            bad = True
-        if not 0 <= s <= 1:
-            problems.append((line, f"salience {s:g} is outside 0–1"))
-            bad = True
-        if c < 0:
-            problems.append((line, f"power {c:g} is negative"))
-            bad = True
-        for what, v in (("salience", s), ("power", c)):
-            if 0 < v < MIN_WEIGHT:
-                problems.append((line, f"{what} {v:g} is too small to compute with "
-                                 f"(0, or at least {MIN_WEIGHT:g})"))
-                bad = True
+        found = _stance_problems(line, issue_id, x, s, c, ranges)
         key = (actor_id, issue_id)
         if key in seen:
-            problems.append((line, f"a second #D row for '{actor_id}' on '{issue_id}' "
-                             f"(first on line {seen[key]})"))
-            bad = True
-        if actor_id in power and power[actor_id][0] != c and not bad:
-            problems.append((line, f"power {c:g} of '{actor_id}' differs from "
-                             f"{power[actor_id][0]:g} on line {power[actor_id][1]}"))
-            bad = True
-        if bad:
+            found.append((line, f"a second #D row for '{actor_id}' on '{issue_id}' "
+                          f"(first on line {seen[key]})"))
+        if actor_id in power and power[actor_id][0] != c and not found:
+            found.append((line, f"power {c:g} of '{actor_id}' differs from "
+                          f"{power[actor_id][0]:g} on line {power[actor_id][1]}"))
+        if found:
+            problems.extend(found)
             continue
         seen[key] = line
         power.setdefault(actor_id, (c, line))
         stances.append({"actor": actor_id, "issue": issue_id, "position": x, "salience": s})
+    return stances, power
+
+
+def _issue_dict(issue_id: str, description: str, span: tuple[float, float],
+                marks: list[tuple[int, float, str]]) -> dict:
+    anchors: dict[float, str] = {}  # one anchor per value: the first label in sorted order
+    for val, label in sorted({(val, label) for _, val, label in marks}):
+        anchors.setdefault(val, label or f"{val:g}")
+    return {"id": issue_id, "name": issue_id, "description": description,
+            "scale": {"min": span[0], "max": span[1]},
+            "anchors": [{"value": v, "label": lab} for v, lab in anchors.items()]}
+
+
+def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
+    delim = _delimiter(text)
+    if delim is None:
+        raise InputError("no #A/#P/#M/#D row found", source=source, line=1,
+                         allowed="rows tagged #A, #P, #M, #D separated by tab or ';'")
+    problems: Problems = []
+    actors, issues, marks, data = _declarations(_rows(text, delim), problems)
+    ranges = _ranges(issues, marks, problems)
+    stances, power = _stances(data, actors, issues, ranges, problems)
     if problems:
         problems.sort()
         shown = "; ".join(f"line {ln}: {msg}" for ln, msg in problems[:12])
@@ -215,21 +241,10 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
         "notes": ["reader: decide #A/#P/#M/#D"],
         "actors": [{"id": a, "name": v["name"], "capability": power.get(a, (0.0, 0))[0]}
                    for a, v in actors.items()],
-        "issues": [
-            {"id": i, "name": i, "description": v["description"],
-             "scale": {"min": ranges.get(i, (0.0, 100.0))[0],
-                       "max": ranges.get(i, (0.0, 100.0))[1]},
-             "anchors": [{"value": val, "label": label or f"{val:g}"}
-                         for val, label in sorted({(val, label) for _, val, label
-                                                   in marks.get(i, [])})]}
-            for i, v in issues.items()],
+        "issues": [_issue_dict(i, v["description"], ranges.get(i, (0.0, 100.0)),
+                               marks.get(i, [])) for i, v in issues.items()],
         "stances": stances,
     }
-    for issue in scenario["issues"]:  # one anchor per value: the first label given
-        unique: dict[float, str] = {}
-        for anchor in issue["anchors"]:
-            unique.setdefault(anchor["value"], anchor["label"])
-        issue["anchors"] = [{"value": v, "label": lab} for v, lab in unique.items()]
     return build_scenario(scenario, source=source)
 
 
