@@ -165,6 +165,8 @@ def test_convert_errors_are_one_line(tmp_path, capsys):
     code, out, err = _run(capsys, "convert", scenarios.DEFAULT, str(tmp_path / "x.csv"))
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert "no writer for .csv" in err
+    assert "a format name (" in err and "ktab-csv" in err and ".xlsx" in err
+    assert "()" not in err  # formats without a suffix are named, not shown as empty
     assert not (tmp_path / "x.csv").exists()
 
 

@@ -104,7 +104,9 @@ def dumps(scenario: Scenario, path: str | Path, *, fmt: str | None = None) -> st
     for writer in writers():
         if (fmt is not None and writer.name == fmt) or (fmt is None and suffix in writer.suffixes):
             return writer.dump(scenario)
-    allowed = ", ".join(f"{w.name} ({' '.join(w.suffixes)})" for w in writers())
+    names = ", ".join(w.name for w in writers())
+    suffixes = " ".join(s for w in writers() for s in w.suffixes)
+    allowed = f"a format name ({names}) or a file suffix ({suffixes})"
     raise InputError(f"no writer for {fmt or suffix or 'this file'}", source=path, allowed=allowed)
 
 
