@@ -171,3 +171,32 @@ def test_models_explains_a_models_parameters(capsys) -> None:
     assert "markov-incentive" in out
     assert main(["models", "no-such-model"]) == 2
     assert "--model: unknown model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_forecast_table_fits_the_terminal(width, monkeypatch) -> None:
+    """Every model's column, whole, within the terminal's width; anchors move below if need be."""
+    from rich.console import Console
+
+    import realpolitik as rp
+    from realpolitik.cli import common
+    from realpolitik.cli import forecast as cli_forecast
+    from realpolitik.models import evaluate, names
+
+    def narrow(stderr: bool = False) -> Console:
+        return Console(width=width, soft_wrap=False)
+
+    monkeypatch.setattr(common, "console", narrow)
+    monkeypatch.setattr(cli_forecast, "console", narrow)
+    sc = rp.load("russia-japan")
+    results = [evaluate(m, sc) for m in names()]
+    out = cli_forecast.render_table(sc, results)
+    table_lines = [ln for ln in out.splitlines() if ln[:1] in "┏┃┡│└"]
+    assert max(len(ln) for ln in table_lines) <= width
+    headers = " ".join(ln for ln in table_lines if ln.startswith("┃"))
+    for r in results:  # every model named in full, none cut
+        assert f" {r.model} " in headers
+    for issue in sc.issues:  # issue ids whole, in every table
+        assert sum(ln.startswith(f"│ {issue.id} ") for ln in table_lines) >= 1
+    label = sc.nearest_anchor("treaty", float(results[0].forecast[1])).label
+    assert label in out.replace("\n", " ")  # the anchor text is shown, inline or below

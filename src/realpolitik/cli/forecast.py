@@ -82,27 +82,67 @@ def _fmt(value: float) -> str:
     return "—" if not math.isfinite(value) else f"{value:.1f}"
 
 
+def _anchor_label(scenario: Scenario, issue_index: int, value: float) -> str:
+    issue = scenario.issues[issue_index]
+    anchor = scenario.nearest_anchor(issue.id, value)
+    if anchor:
+        return f"{anchor.value:g}: {anchor.label}"
+    if not math.isfinite(value):
+        return ""
+    # files of other tools carry no labelled anchors: say where on the scale
+    return (f"{value:.1f} on the {issue.scale.min:g}–{issue.scale.max:g} scale "
+            "(no labelled anchors)")
+
+
+# The anchor column goes in the table only when it gets at least this many characters;
+# otherwise the anchors are listed under the table, so the numbers always fit the terminal.
+_ANCHOR_MIN_WIDTH = 30
+
+
+def _model_groups(issue_width: int, results: list[Result], width: int) -> list[list[Result]]:
+    """The model columns in runs that fit ``width`` beside the issue column (one table each)."""
+    groups: list[list[Result]] = [[]]
+    used = issue_width + 4  # the issue cell, its padding and both borders
+    for r in results:
+        need = max(len(r.model), 6) + 3
+        if groups[-1] and used + need > width:
+            groups.append([])
+            used = issue_width + 4
+        groups[-1].append(r)
+        used += need
+    return groups
+
+
 def render_table(scenario: Scenario, results: list[Result]) -> str:
     from rich.table import Table
 
-    table = Table(title=f"{scenario.title or scenario.name} — forecasts"
-                  + (f" (as of {scenario.as_of})" if scenario.as_of else ""))
-    table.add_column("issue", style="bold")
-    for r in results:
-        table.add_column(r.model, justify="right",
-                         min_width=len(r.model))  # model names in full
-    table.add_column("nearest anchor to the first model's forecast")
-    for i, issue in enumerate(scenario.issues):
-        cells = [_fmt(r.forecast[i]) for r in results]
-        value = float(results[0].forecast[i])
-        anchor = scenario.nearest_anchor(issue.id, value)
-        if anchor:
-            label = f"{anchor.value:g}: {anchor.label}"
-        else:  # files of other tools carry no labelled anchors: say where on the scale
-            label = (f"{value:.1f} on the {issue.scale.min:g}–{issue.scale.max:g} scale "
-                     "(no labelled anchors)") if math.isfinite(value) else ""
-        table.add_row(issue.id, *cells, label)
-    return render(table, *unsettled_lines(results), *deal_lines(results))
+    width = console().width
+    issue_width = max(len("issue"), *(len(i.id) for i in scenario.issues))
+    groups = _model_groups(issue_width, results, width)
+    numbers_width = issue_width + 4 + sum(max(len(r.model), 6) + 3 for r in groups[0])
+    inline = len(groups) == 1 and numbers_width + 3 + _ANCHOR_MIN_WIDTH <= width
+    first = results[0].model
+    labels = [_anchor_label(scenario, i, float(results[0].forecast[i]))
+              for i in range(len(scenario.issues))]
+    title = (f"{scenario.title or scenario.name} — forecasts"
+             + (f" (as of {scenario.as_of})" if scenario.as_of else ""))
+    tables = []
+    for g, group in enumerate(groups):
+        table = Table(title=title if g == 0 else None)
+        table.add_column("issue", style="bold", min_width=issue_width, no_wrap=True)
+        for r in group:
+            table.add_column(r.model, justify="right", no_wrap=True,
+                             min_width=len(r.model))  # model names in full
+        if inline:
+            table.add_column(f"nearest anchor to the {first} forecast")
+        for i, issue in enumerate(scenario.issues):
+            cells = [_fmt(r.forecast[i]) for r in group]
+            table.add_row(issue.id, *cells, *([labels[i]] if inline else []))
+        tables.append(table)
+    below = [] if inline else [f"nearest anchor to the {first} forecast:"] + [
+        f"  {issue.id}: {label}" for issue, label in zip(scenario.issues, labels, strict=True)
+        if label]
+    return render(*tables, *below, *unsettled_lines(results), *deal_lines(results))
 
 
 def unsettled_lines(results: list[Result]) -> list[str]:
