@@ -17,6 +17,13 @@ ellipsoid method (Shor; Yudin and Nemirovski; Khachiyan) applies:
   the search stops when E's extent along every axis is below ``tol / 2``: the returned
   point is within ``tol`` of the piece's optimum on every issue.
 
+Coordinates whose closed bounds meet in a piece (a red line ``max`` at the scale's lower
+end, ``min`` = ``max``, two actors' lines meeting) are **pinned** to that value: E is then
+an ellipsoid of the remaining coordinates only (its matrix has zero rows on the pinned ones;
+one remaining coordinate is an interval, halved or cut like any other), so a face of zero
+width is searched exactly rather than within a tolerance. Closed bounds are applied exactly
+(no slack): every point returned keeps them.
+
 Coordinates are normalised to [0, 1] per issue. Loops over draws run in parallel.
 """
 
@@ -47,25 +54,33 @@ def _dphi(t: float, linear: bool) -> float:
 
 @kernel
 def _one(s, q, rho, indiff, judges, lin_dim, lin_sign, lin_b, lin_strict, neg_j, neg_w,
-         rho0, sqn, linear, mode, mode_dim, tol, rtol, slack, max_iter, floor, out_point):
+         rho0, sqn, linear, mode, mode_dim, tol, rtol, pin, pin_val, max_iter, floor,
+         out_point):
     """Search one piece of one draw; returns (found, objective value). Objective cuts keep
     only points at least as good as ``floor`` (the best of the pieces searched before) and
-    as the best centre of this piece."""
+    as the best centre of this piece. Coordinates with ``pin`` stay at ``pin_val``."""
     n = s.shape[1]
     n_j = judges.shape[0]
     n_l = lin_dim.shape[0]
+    m = 0
+    for d in range(n):
+        if not pin[d]:
+            m += 1
     c = np.full(n, 0.5)
     Q = np.zeros((n, n))
-    r0 = 0.5 * math.sqrt(n) * 1.01
+    r0 = 0.5 * math.sqrt(max(m, 1)) * 1.01
     for d in range(n):
-        Q[d, d] = r0 * r0
-    logdet = n * math.log(r0 * r0)
+        if pin[d]:
+            c[d] = pin_val[d]
+        else:
+            Q[d, d] = r0 * r0
+    logdet = m * math.log(r0 * r0)
     g = np.zeros(n)
     best_g = np.zeros(n)
     Qg = np.zeros(n)
     found = False
     best = -np.inf
-    nn = float(n)
+    nn = float(m)
     for _ in range(max_iter):
         # the deepest violated constraint at c
         depth = -1.0
@@ -99,23 +114,21 @@ def _one(s, q, rho, indiff, judges, lin_dim, lin_sign, lin_b, lin_strict, neg_j,
                 pick = j
         for k in range(n_l):
             d = lin_dim[k]
-            if d < 0:
-                continue
+            if d < 0 or pin[d]:
+                continue  # a pinned coordinate keeps its piece's bounds (checked beforehand)
             f = lin_sign[k] * (c[d] - lin_b[k])
             if lin_strict[k]:
                 if f < 0.0:
                     continue
-            else:
-                f -= slack
-                if f <= 0.0:
-                    continue
+            elif f <= 0.0:
+                continue
             alpha = f / math.sqrt(Q[d, d])
             if alpha > depth:
                 depth = alpha
                 kind = 1
                 pick = k
         if kind >= 0:
-            if depth >= 1.0:
+            if depth >= 1.0 or m == 0:
                 return found, best  # the cut leaves nothing of E: no (further) feasible point
             for d in range(n):
                 g[d] = 0.0
@@ -161,6 +174,8 @@ def _one(s, q, rho, indiff, judges, lin_dim, lin_sign, lin_b, lin_strict, neg_j,
                 for d in range(n):
                     out_point[d] = c[d]
             found = True
+            if m == 0:
+                return True, best  # a single point: nothing left to search
             level = max(best, floor)
             gq = 0.0
             for a in range(n):
@@ -194,12 +209,19 @@ def _one(s, q, rho, indiff, judges, lin_dim, lin_sign, lin_b, lin_strict, neg_j,
         step = (1.0 + nn * depth) / (nn + 1.0)
         for d in range(n):
             c[d] -= step * best_g[d]
-        beta = 2.0 * (1.0 + nn * depth) / ((nn + 1.0) * (1.0 + depth))
-        scale = nn * nn * (1.0 - depth * depth) / (nn * nn - 1.0)
-        for a in range(n):
-            for b in range(n):
-                Q[a, b] = scale * (Q[a, b] - beta * best_g[a] * best_g[b])
-        logdet += nn * math.log(scale) + math.log(max(1.0 - beta, 1e-300))
+        if m == 1:
+            # an interval: the cut keeps [c − r, c − depth·r], of half-length r(1 − depth)/2
+            shrink = 0.25 * (1.0 - depth) * (1.0 - depth)
+            for d in range(n):
+                Q[d, d] *= shrink
+            logdet += math.log(max(shrink, 1e-300))
+        else:
+            beta = 2.0 * (1.0 + nn * depth) / ((nn + 1.0) * (1.0 + depth))
+            scale = nn * nn * (1.0 - depth * depth) / (nn * nn - 1.0)
+            for a in range(n):
+                for b in range(n):
+                    Q[a, b] = scale * (Q[a, b] - beta * best_g[a] * best_g[b])
+            logdet += nn * math.log(scale) + math.log(max(1.0 - beta, 1e-300))
         if found:
             widest = 0.0
             for d in range(n):
@@ -213,12 +235,13 @@ def _one(s, q, rho, indiff, judges, lin_dim, lin_sign, lin_b, lin_strict, neg_j,
 
 @kernel(parallel=True)
 def search(s, q, rho, indiff, piece_judges, piece_active, lin_dim, lin_sign, lin_b,
-           lin_strict, neg_j, neg_w, rho0, sqn, linear, mode, mode_dim, tol, rtol, slack,
-           max_iter):
+           lin_strict, neg_j, neg_w, rho0, sqn, linear, mode, mode_dim, tol, rtol, piece_pin,
+           piece_pin_val, max_iter):
     """Search every active piece of every draw.
 
     Shapes: ``s``, ``q`` [B, J, n]; ``rho``, ``indiff`` [B, J]; ``piece_judges`` [P, J];
-    ``piece_active`` [B, P]; ``lin_*`` [P, L] (dim −1: unused); ``neg_j`` [K] (judge index
+    ``piece_active`` [B, P]; ``lin_*`` [P, L] (dim −1: unused); ``piece_pin``,
+    ``piece_pin_val`` [P, n] (the pinned coordinates and their values); ``neg_j`` [K] (judge index
     of each negotiator); ``neg_w``, ``rho0`` [B, K]; ``sqn`` [n]. Returns found [B, P],
     point [B, P, n], value [B, P].
     """
@@ -236,8 +259,8 @@ def search(s, q, rho, indiff, piece_judges, piece_active, lin_dim, lin_sign, lin
             out[:] = np.nan
             ok, val = _one(s[b], q[b], rho[b], indiff[b], piece_judges[p], lin_dim[p],
                            lin_sign[p], lin_b[p], lin_strict[p], neg_j, neg_w[b], rho0[b],
-                           sqn, linear, mode, mode_dim, tol, rtol, slack, max_iter, floor,
-                           out)
+                           sqn, linear, mode, mode_dim, tol, rtol, piece_pin[p],
+                           piece_pin_val[p], max_iter, floor, out)
             found[b, p] = ok
             value[b, p] = val
             for d in range(n):

@@ -34,8 +34,12 @@ empty either is empty (proved by a cut that leaves nothing) or contains no ball 
 ``resolution`` (default 0.25 on a 0–100 scale) — so no feasible region wider than
 0.5 in every direction is missed. Per-issue bounds of W and the package are located to
 within ``tol`` (0.1 on a 0–100 scale) on every issue of the piece that holds them; the
-package is the best over pieces. Closed bounds (red lines, the scale) are kept to within
-0.01 on a 0–100 scale.
+package is the best over pieces. Closed bounds (red lines, the scale) are kept exactly:
+where a piece's closed bounds on an issue meet (a red line ``max`` at the scale's lower end,
+``min`` = ``max``, two actors' lines meeting) that coordinate is pinned to the value and the
+piece is searched in the remaining coordinates, so a face of zero width is searched exactly
+rather than within a tolerance; the package and W's bounds never leave the scale or a red
+line.
 
 Interpretive choices (each with the parameter that selects the alternative):
 
@@ -53,6 +57,11 @@ Interpretive choices (each with the parameter that selects the alternative):
 * Positions in a draw that lack a stance on a package issue mean salience 0 there.
 * Issues outside the package are not forecast (NaN): the other models forecast them.
 * ``resolution`` and ``tol`` (fractions of the scale) set the search's precision.
+* ``gain_tol`` (default 1e-9, in utility units, where a whole scale's move on an issue of
+  salience 1 is worth 1): a gain counts only when g_a(x) > cost·Σ_i s_ai + ``gain_tol``.
+  Far above floating-point rounding (~1e-16), far below any gain a move of the stated
+  resolution brings an actor of salience ≥ 0.01 whose ideal is ≥ 0.01 of the scale from the
+  status quo; 0 applies the inequality literally.
 """
 
 from __future__ import annotations
@@ -71,7 +80,6 @@ from .base import Model, Params, Result, single_round_result
 
 MAX_FREE_MEMBERS = 10  # members counted towards one quota besides negotiator and vetoes
 MAX_PIECES = 4096
-SLACK = 1e-4  # closed bounds kept to within this share of the scale
 MAX_ITER = 5000
 
 
@@ -88,6 +96,9 @@ class AgreementParams(Params):
     tol: float = Field(
         0.001, gt=0, le=0.05, description="precision (share of the scale) of the package "
                                           "and of the win-set's bounds")
+    gain_tol: float = Field(
+        1e-9, ge=0, le=0.01, description="a gain must exceed cost × salience by more than "
+                                         "this (utility units) to count as a gain")
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,10 @@ class Pieces:
     # quota: per piece, per quota party, the bit mask of free members required
     quota_parties: tuple[tuple[int, tuple[int, ...], tuple[int, ...], float], ...]
     piece_coalition: np.ndarray  # [Np, n_quota_parties] int (bit masks)
+    piece_pin: np.ndarray  # [Np, n] bool: the piece's closed bounds meet on this issue
+    piece_pin_val: np.ndarray  # [Np, n] the value they meet at (normalised)
+    piece_empty: np.ndarray  # [Np] bool: its bounds alone leave nothing
+    piece_closed: np.ndarray  # [Np, n, 2] its closed bounds on the issues' scales
 
 
 @lru_cache(maxsize=256)
@@ -148,25 +163,32 @@ def compile_pieces(index: AgreementIndex, scale_min: tuple[float, ...],
     hi = np.asarray(scale_max, dtype=float)[list(index.package)]
     width = hi - lo
 
-    box = [(d, 1.0, 1.0, False) for d in range(n)] + [(d, -1.0, 0.0, False) for d in range(n)]
+    # rows (issue, sign, normalised bound, strict, bound on the scale): sign·(x − b) ≤ 0
+    raw_lo = np.zeros(n)
+    raw_hi = np.ones(n)
+    raw_lo[:p], raw_hi[:p] = lo, hi
+    box = ([(d, 1.0, 1.0, False, raw_hi[d]) for d in range(n)]
+           + [(d, -1.0, 0.0, False, raw_lo[d]) for d in range(n)])
     lines_of: dict[int, list] = {}
     for r in index.red_lines:
         if r.actor in drop:
             continue
         keep = []
         if np.isfinite(r.low):
-            keep.append((r.dim, -1.0, (r.low - lo[r.dim]) / width[r.dim], False))
+            keep.append((r.dim, -1.0, (r.low - lo[r.dim]) / width[r.dim], False, r.low))
         if np.isfinite(r.high):
-            keep.append((r.dim, 1.0, (r.high - lo[r.dim]) / width[r.dim], False))
+            keep.append((r.dim, 1.0, (r.high - lo[r.dim]) / width[r.dim], False, r.high))
         if r.when_dim < 0:
             alternatives = [keep]
         else:
             k = r.when_dim
             alternatives = []
             if np.isfinite(r.when_low):  # the condition fails below its min
-                alternatives.append([(k, 1.0, (r.when_low - lo[k]) / width[k], True)])
+                alternatives.append([(k, 1.0, (r.when_low - lo[k]) / width[k], True,
+                                      r.when_low)])
             if np.isfinite(r.when_high):
-                alternatives.append([(k, -1.0, (r.when_high - lo[k]) / width[k], True)])
+                alternatives.append([(k, -1.0, (r.when_high - lo[k]) / width[k], True,
+                                      r.when_high)])
             alternatives.append(keep)
         lines_of.setdefault(r.actor, []).append(alternatives)
 
@@ -200,8 +222,9 @@ def compile_pieces(index: AgreementIndex, scale_min: tuple[float, ...],
     lin_b = np.zeros((n_p, n_l))
     lin_strict = np.zeros((n_p, n_l), dtype=bool)
     for k, rows in enumerate(rows_l):
-        for m, (d, sign, b, strict) in enumerate(rows):
+        for m, (d, sign, b, strict, _) in enumerate(rows):
             lin_dim[k, m], lin_sign[k, m], lin_b[k, m], lin_strict[k, m] = d, sign, b, strict
+    pin, pin_val, empty, closed = _pins(rows_l, n)
     scope = np.zeros((n_j, n), dtype=bool)
     for j, (_, sc) in enumerate(judges):
         scope[j, list(sc)] = True
@@ -212,7 +235,38 @@ def compile_pieces(index: AgreementIndex, scale_min: tuple[float, ...],
         lin_dim=lin_dim, lin_sign=lin_sign, lin_b=lin_b, lin_strict=lin_strict,
         quota_parties=tuple(quota_parties),
         piece_coalition=np.array(rows_c, dtype=np.int64).reshape(n_p, len(free_judges)),
+        piece_pin=pin, piece_pin_val=pin_val, piece_empty=empty, piece_closed=closed,
     )
+
+
+def _pins(rows_l: list[list], n: int) -> tuple[np.ndarray, ...]:
+    """Per piece: the coordinates whose closed bounds meet (pinned there), their values,
+    whether the bounds alone leave nothing (closed bounds crossing, or a pinned value
+    outside a strict bound), and the closed bounds on the scales (to map a point back to
+    the scale without a rounding step past a bound)."""
+    n_p = len(rows_l)
+    pin = np.zeros((n_p, n), dtype=bool)
+    val = np.zeros((n_p, n))
+    empty = np.zeros(n_p, dtype=bool)
+    closed = np.zeros((n_p, n, 2))
+    for k, rows in enumerate(rows_l):
+        low, high = np.full(n, -np.inf), np.full(n, np.inf)
+        raw = closed[k]
+        raw[:, 0], raw[:, 1] = -np.inf, np.inf
+        for d, sign, b, strict, r in rows:
+            if strict:
+                continue
+            if sign > 0:
+                high[d], raw[d, 1] = min(high[d], b), min(raw[d, 1], r)
+            else:
+                low[d], raw[d, 0] = max(low[d], b), max(raw[d, 0], r)
+        empty[k] = bool((low > high).any() or (raw[:, 0] > raw[:, 1]).any())
+        pin[k] = low == high
+        val[k] = np.where(pin[k], low, 0.0)
+        for d, sign, b, strict, _ in rows:
+            if strict and pin[k, d] and not sign * (val[k, d] - b) < 0:
+                empty[k] = True
+    return pin, val, empty, closed
 
 
 def _pieces(batch: Batch, drop: tuple[int, ...] = ()) -> Pieces:
@@ -243,7 +297,7 @@ def _draw_arrays(batch: Batch, pc: Pieces, p: AgreementParams,
     dist = np.abs(sq - pos) if linear else (sq - pos) ** 2
     rho0 = (sal * dist).sum(axis=2)
     total = sal.sum(axis=2)
-    rho = rho0 - index.cost * total
+    rho = rho0 - index.cost * total - p.gain_tol
     indiff = total <= 0
     if drop:
         indiff = indiff | np.isin(pc.judge_actor, drop)[None, :]
@@ -265,6 +319,7 @@ def _draw_arrays(batch: Batch, pc: Pieces, p: AgreementParams,
         bits = (masks[:, None] >> np.arange(len(free))[None, :]) & 1  # [Np, free]
         held = base[:, None] + weight[:, list(free)] @ bits.T if free else base[:, None]
         active &= held >= quota * total_w[:, None] - 1e-12
+    active &= ~pc.piece_empty[None, :]
     return {"s": sal, "q": pos, "rho": rho, "indiff": indiff, "neg_w": neg_w,
             "rho0": rho0[:, neg], "sqn": sq, "linear": linear, "active": active,
             "lo": lo, "width": width}
@@ -278,7 +333,7 @@ def _search(batch: Batch, pc: Pieces, arrays: dict, p: AgreementParams, mode: in
         arrays["s"], arrays["q"], arrays["rho"], arrays["indiff"], pc.piece_judges,
         arrays["active"], pc.lin_dim, pc.lin_sign, pc.lin_b, pc.lin_strict, pc.negotiators,
         arrays["neg_w"], arrays["rho0"], arrays["sqn"], arrays["linear"], mode, dim, p.tol,
-        p.resolution, SLACK, MAX_ITER)
+        p.resolution, pc.piece_pin, pc.piece_pin_val, MAX_ITER)
 
 
 @dataclass(frozen=True)
@@ -312,17 +367,29 @@ def solve(batch: Batch, params: AgreementParams | None = None, *, package: bool 
     if package and deal.any():
         best = np.argmax(np.where(found, value, -np.inf), axis=1)
         chosen = point[np.arange(batch.size), best, :n_pkg]
-        out = np.where(deal[:, None], lo + chosen * width, out)
+        out = np.where(deal[:, None], _on_scale(lo + chosen * width, pc, best, n_pkg), out)
     bounds = None
     if winset:
         bounds = np.full((batch.size, n_pkg, 2), np.nan)
         for d in range(n_pkg):
             for side, mode in ((0, kernel.LOWEST), (1, kernel.HIGHEST)):
                 f, pt, _ = _search(batch, pc, arrays, p, mode, d)
-                vals = np.where(f, pt[:, :, d], np.inf if side == 0 else -np.inf)
+                at = np.clip(lo[d] + pt[:, :, d] * width[d], pc.piece_closed[None, :, d, 0],
+                             pc.piece_closed[None, :, d, 1])
+                vals = np.where(f, at, np.inf if side == 0 else -np.inf)
                 pick = vals.min(axis=1) if side == 0 else vals.max(axis=1)
-                bounds[:, d, side] = np.where(f.any(axis=1), lo[d] + pick * width[d], np.nan)
+                bounds[:, d, side] = np.where(f.any(axis=1), pick, np.nan)
+        if package:  # the package is a point of W too (both located to within tol)
+            bounds[:, :, 0] = np.where(deal[:, None], np.fmin(bounds[:, :, 0], out), np.nan)
+            bounds[:, :, 1] = np.where(deal[:, None], np.fmax(bounds[:, :, 1], out), np.nan)
     return Solution(deal=deal, package=out, winset=bounds)
+
+
+def _on_scale(x: np.ndarray, pc: Pieces, piece: np.ndarray, n_pkg: int) -> np.ndarray:
+    """Points mapped back to the scales, held inside their piece's closed bounds: a pinned
+    coordinate is its bound exactly, and no rounding step crosses a red line or a scale end."""
+    closed = pc.piece_closed[piece, :n_pkg]
+    return np.clip(x, closed[..., 0], closed[..., 1])
 
 
 def roles(scenario: Scenario) -> list[str]:
