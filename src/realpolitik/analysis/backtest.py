@@ -19,6 +19,10 @@ Capability schemes for DEU (``docs/backtests.md``):
 * ``gdp`` — the GDP figure per actor in the file's second row (as the person who combined
   the file gave it, including the Commission and the Parliament).
 
+The procedure-aware agreement gates (``gate``, ``gate-compromise``; ``analysis/gate.py``)
+are DEU-specific rows: the treaty's voting rules, not a capability scheme, decide whether
+a deal is struck, so they are scored once, beside the compromise model under ``council``.
+
 No model is tuned on DEU here: every model runs with its defaults, so there is no
 train/test split to report.
 """
@@ -191,13 +195,15 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
                  weights: Sequence[str] = WEIGHTS, seed: int = 0,
                  institutions: str = "average", split: str = "all",
                  n_resamples: int = 9999) -> dict[str, Any]:
-    """Scores of every model (default: every registered model) under each capability
-    scheme on the usable DEU issues of ``split`` (``train``, ``test`` or ``all``; see
-    :mod:`realpolitik.analysis.split`), plus the position-only baselines (plain mean and
-    median of the stated positions). Each row has MAE, RMSE, hit rate and the paired
-    difference from the compromise model under the same scheme (the plain baselines: under
-    ``council``, else the first scheme), with 95% intervals from a bootstrap over proposals
-    and the minimum detectable effect (:mod:`realpolitik.analysis.scores`). Returns
+    """Scores of every model (default: every registered model and the DEU agreement gates of
+    :mod:`realpolitik.analysis.gate`, ``gate`` and ``gate-compromise``, scored under the
+    ``council`` scheme only) under each capability scheme on the usable DEU issues of
+    ``split`` (``train``, ``test`` or ``all``; see :mod:`realpolitik.analysis.split`), plus
+    the position-only baselines (plain mean and median of the stated positions). Each row
+    has MAE, RMSE, hit rate and the paired difference from the compromise model under the
+    same scheme (the plain baselines: under ``council``, else the first scheme), with 95%
+    intervals from a bootstrap over proposals and the minimum detectable effect
+    (:mod:`realpolitik.analysis.scores`). Returns
     ``{"dataset", "split", "issues", "issues_used", "models": [...]}``.
     """
     from ..models import names
@@ -223,10 +229,14 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
     for name in ("mean", "median"):
         notes[(f"plain-{name}", "positions only")] = (f"unweighted {name} of the stated "
                                                       "positions")
-    chosen = list(models or names())
+    from .gate import DEU_MODELS, gate_forecasts
+
+    chosen = list(models or [*names(), *DEU_MODELS])
     # the reference of every comparison runs even when not asked for
     run = chosen if "compromise" in chosen else [*chosen, "compromise"]
     for model in run:
+        if model in DEU_MODELS:
+            continue
         for w in weights:
             f, reasons = deu_forecasts(used, model, w, seed=seed, institutions=institutions)
             forecasts[(model, w)] = f
@@ -234,10 +244,23 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
             if model == "status-quo":
                 note = note or "the reference point (rp); issues without one are left out"
             notes[(model, w)] = note
+    gates = [m for m in chosen if m in DEU_MODELS]
+    if gates and ("compromise", "council") not in forecasts:
+        forecasts[("compromise", "council")] = deu_forecasts(
+            used, "compromise", "council", seed=seed, institutions=institutions)[0]
+    for model in gates:
+        f, details = gate_forecasts(used, package=DEU_MODELS[model], seed=seed,
+                                    institutions=institutions)
+        forecasts[(model, "council")] = f
+        deals = [g.deal for g in details if g.deal is not None]
+        notes[(model, "council")] = (
+            f"deal on {sum(deals)}/{len(deals)} with a reference point; "
+            f"{len(details) - len(deals)} without one use compromise/council")
     results: list[dict[str, Any]] = []
     plain_ref = "council" if "council" in weights else weights[0]
     for (model, w), f in forecasts.items():
-        if model not in chosen and not model.startswith("plain-"):
+        if (model not in chosen and not model.startswith("plain-")) or (
+                model == "compromise" and w not in weights):
             continue
         ref_w = plain_ref if model.startswith("plain-") else w
         row = compare({"f": f, "ref": forecasts[("compromise", ref_w)]}, out, "ref",

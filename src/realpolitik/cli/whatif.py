@@ -285,7 +285,8 @@ def backtest_deu(
     path: Annotated[Path, typer.Argument(help="The DEU file (tab-separated; see "
                                          "docs/backtests.md). Download it yourself.")],
     model: Annotated[list[str] | None, typer.Option(
-        "--model", "-m", help="Model to run; repeat for several. Default: every model.")] = None,
+        "--model", "-m", help="Model to run; repeat for several: a registered model, or "
+        "the DEU agreement gates gate, gate-compromise. Default: every one.")] = None,
     weights: Annotated[list[str] | None, typer.Option(
         "--weights", "-w", help="Capability scheme: equal, council, gdp; repeatable. "
         "Default: all.")] = None,
@@ -309,8 +310,14 @@ def backtest_deu(
 
     check_output(output)
     from ..analysis.backtest import WEIGHTS, deu_backtest
+    from ..analysis.gate import DEU_MODELS
 
-    chosen = _models(model)
+    if model:
+        registered = [m for m in model if m not in DEU_MODELS]
+        chosen = [*(_models(registered) if registered else []),
+                  *dict.fromkeys(m for m in model if m in DEU_MODELS)]
+    else:
+        chosen = [*_models(None), *DEU_MODELS]
     result = deu_backtest(path, chosen, weights=tuple(weights or WEIGHTS), seed=seed,
                           institutions=institutions, split=split)
     if fmt is OutputFormat.json:

@@ -16,11 +16,17 @@ Choices (documented in ``docs/backtests.md``):
   (351 of 364 issues in DEU III, the count the data set's documentation gives).
 * The proposal year comes from the proposal number (``d00032`` → 2000; DEU numbers
   proposals by their COM document year), because the ``intro`` column mixes date formats.
+* The date of the final act (``finact``, optional) is read as ``dd-mm-yy`` (or
+  ``dd-mm-yyyy``); DEU III also holds cells a spreadsheet turned into ``YYYY-MM-DD`` where
+  ``YYYY`` is 19 or 20 followed by the day and ``DD`` is the two-digit year (``2017-04-19``
+  is 17 April 2019, the copyright directive's signature). Two-digit years from 50 are
+  19xx. ``999`` (no final act) and an empty cell are "not adopted" (NaT).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -55,6 +61,15 @@ class DeuData:
     reference: np.ndarray
     outcome: np.ndarray
     line: np.ndarray
+    # date of the final act (datetime64[D]; NaT where none: not adopted, or no column)
+    decided: np.ndarray | None = None
+
+    @property
+    def decided_on(self) -> np.ndarray:
+        """The final act's date per issue (NaT where there is none)."""
+        if self.decided is None:
+            return np.full(len(self.issue_ids), np.datetime64("NaT"), dtype="datetime64[D]")
+        return self.decided
 
     @property
     def usable(self) -> np.ndarray:
@@ -70,6 +85,7 @@ class DeuData:
             tuple(self.procedure[i] for i in pick), tuple(self.voting_rule[i] for i in pick),
             self.year[idx], self.position[idx], self.salience[idx], self.reference[idx],
             self.outcome[idx], self.line[idx],
+            None if self.decided is None else self.decided[idx],
         )
 
 
@@ -87,6 +103,34 @@ def _number(text: str, source: str, line: int, column: str, low: float = 0.0,
         raise InputError(f"{value:g} is out of range", source=source, line=line, field=column,
                          allowed=f"{low:g} to {high:g}, or empty")
     return value
+
+
+_FINACT = (
+    (re.compile(r"^(?:19|20)(\d\d)-(\d\d)-(\d\d)$"), (1, 2, 3)),  # spreadsheet-mangled
+    (re.compile(r"^(\d\d)-(\d\d)-(\d\d)$"), (1, 2, 3)),
+    (re.compile(r"^(\d\d)-(\d\d)-(\d{4})$"), (1, 2, 3)),
+)
+
+
+def _decided(text: str, source: str, line: int) -> np.datetime64:
+    """The final act's date (see the module docstring); NaT for ``999`` or empty."""
+    text = text.strip().strip('"').strip()
+    if text in {"", "999", "NA", "."}:
+        return np.datetime64("NaT", "D")
+    for pattern, (d, m, y) in _FINACT:
+        found = pattern.match(text)
+        if found:
+            year = int(found.group(y))
+            if year < 100:
+                year += 1900 if year >= 50 else 2000
+            try:
+                return np.datetime64(dt.date(year, int(found.group(m)), int(found.group(d))),
+                                     "D")
+            except ValueError:
+                break
+    raise InputError(f"'{text}' is not a date of a final act", source=source, line=line,
+                     field="finact", allowed="dd-mm-yy, dd-mm-yyyy, 999 (not adopted) or "
+                     "empty")
 
 
 def _year(proposal: str, intro: str) -> float:
@@ -134,6 +178,7 @@ def parse_deu(text: str, source: str | Path = "<deu>") -> DeuData:
     salience = np.full((n, n_a), np.nan)
     reference, outcome, year = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     meta: dict[str, list[str]] = {m: [] for m in _META}
+    decided = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     lines = np.arange(3, n + 3)
     for r, row in enumerate(rows[2:]):
         line = r + 3
@@ -150,6 +195,8 @@ def parse_deu(text: str, source: str | Path = "<deu>") -> DeuData:
             position[r, a] = _number(cell(row, f"p{actor}"), src, line, f"p{actor}")
             salience[r, a] = _number(cell(row, f"s{actor}"), src, line, f"s{actor}")
         reference[r] = _number(cell(row, "rp"), src, line, "rp")
+        if "finact" in col:
+            decided[r] = _decided(cell(row, "finact"), src, line)
         outcome[r] = _number(cell(row, "out"), src, line, "out")
         year[r] = _year(meta["prnr"][-1], cell(row, "intro").strip()) if "intro" in col \
             else _year(meta["prnr"][-1], "")
@@ -171,6 +218,7 @@ def parse_deu(text: str, source: str | Path = "<deu>") -> DeuData:
         proposal=tuple(meta["prnr"]), procedure=tuple(meta["proc"]),
         voting_rule=tuple(meta["counvte"]), year=year, position=position, salience=salience,
         reference=reference, outcome=outcome, line=lines,
+        decided=decided if "finact" in col else None,
     )
 
 
