@@ -9,35 +9,41 @@ A real search, not a sample of guesses. For every actor whose acceptance a deal 
   unless the flipping region is narrower than the grid step;
 * **capability** of members counted towards a quota (factors 0–5 of the value, refined the
   same way);
-* structural changes, where W grows monotonically with the change so bisection is exact:
-  a **red line** relaxed towards its end of the scale, a **quota** lowered, and a party or
-  outside **veto** dropped (size 1).
+* structural changes, where W changes monotonically with the change so bisection is
+  exact (made on the agreement section in indices, not by re-reading the scenario):
+  with no deal, a **red line** relaxed towards its end of the scale, a **quota** lowered,
+  and a party or outside **veto** dropped (size 1); with a deal, a red line **tightened**
+  towards the other end, a quota raised, and a member of a party (an actor already in the
+  scenario) **added as a party veto** (size 1).
 
 Sizes: a position or red-line change as a share of the scale; salience and quota changes
-as such (0–1); capability as a share of its value; a veto dropped counts 1. Rows are ranked
-by size. Then **pairs**: for the ten smallest position and salience levers, every pair of
-two different numbers is moved together along the grid fractions 0.1, …, 1 of each one's
-own single-lever change, and a pair is kept when it flips the answer with a total size
-below the smaller single change — i.e. two modest moves that together do what neither
-does alone more cheaply. With draws, rows are re-ranked by the gain in P(deal).
+as such (0–1); capability as a share of its value; a veto dropped or added counts 1. Rows
+are ranked by size. Then **pairs**: for the ten smallest graded single levers of any kind
+(position, salience, capability, red line, quota), every two are moved together along the
+fractions 0.1, …, 0.9 of each one's own single change, and a pair is kept when it flips the
+answer with a total size below the smaller of its two single changes — two modest moves
+that together do what neither does alone, more cheaply. A veto dropped or added is all or
+nothing: it alone already flips the answer, so it never makes a cheaper pair. With draws,
+rows are re-ranked by the gain in P(deal).
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from ..models import agreement as model
-from ..scenario import Batch, Scenario
+from ..scenario import AgreementIndex, Batch, Scenario
 from .deal import deal_draws
 
 GRID_POSITION = 201
 GRID_SALIENCE = 101
 HALVINGS = 10
 PAIR_FRACTIONS = np.linspace(0.1, 1.0, 10)
+PAIR_TOP = 10  # pairs are sought among this many of the smallest graded single levers
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,9 @@ class Lever:
         elif self.change == "party veto dropped":
             party = data["agreement"]["parties"][self.target]
             party["vetoes"] = tuple(v for v in party["vetoes"] if v != self.actor)
+        elif self.change == "party veto added":
+            party = data["agreement"]["parties"][self.target]
+            party["vetoes"] = (*party["vetoes"], self.actor)
         elif self.change == "outside veto dropped":
             vetoes = list(data["agreement"]["vetoes"])
             del vetoes[self.target]
@@ -102,25 +111,89 @@ class Lever:
         return Scenario.model_validate(data)
 
 
-def _rows(base: Batch, edits: list[tuple[str, int, int, float]]) -> Batch:
-    """A batch with one row per edit (kind, actor, issue, value)."""
+NUMERIC = ("position", "salience", "capability")
+
+
+def _rows(base: Batch, edits: list, index: AgreementIndex | None = None) -> Batch:
+    """A batch with one row per edit (kind, actor, issue, value), or per list of such
+    edits; ``index`` replaces the agreement section."""
     n = len(edits)
     cap = np.repeat(base.capability, n, axis=0)
     pos = np.repeat(base.position, n, axis=0)
     sal = np.repeat(base.salience, n, axis=0)
-    for k, (kind, a, i, v) in enumerate(edits):
-        if kind == "position":
-            pos[k, a, i] = v
-        elif kind == "salience":
-            sal[k, a, i] = v
-        else:
-            cap[k, a] = v
+    for k, row in enumerate(edits):
+        for kind, a, i, v in (row if isinstance(row, list) else [row]):
+            if kind == "position":
+                pos[k, a, i] = v
+            elif kind == "salience":
+                sal[k, a, i] = v
+            else:
+                cap[k, a] = v
     return Batch(cap, pos, sal, base.scale_min, base.scale_max, base.status_quo,
-                 base.agreement)
+                 base.agreement if index is None else index)
 
 
 def _deals(batch: Batch, params: model.AgreementParams) -> np.ndarray:
     return model.solve(batch, params, package=False).deal
+
+
+def _edit_index(sc: Scenario, index: AgreementIndex, lever: Lever,
+                value: float | None) -> AgreementIndex:
+    """The agreement section in indices with the structural ``lever`` made (at ``value``)."""
+    k = lever.target
+    if lever.change.startswith("red line"):
+        lines = list(index.red_lines)
+        side = "low" if lever.change.endswith("min") else "high"
+        lines[k] = replace(lines[k], **{side: float(value)})  # type: ignore[arg-type]
+        return replace(index, red_lines=tuple(lines))
+    if lever.change.startswith("quota"):
+        parties = list(index.parties)
+        parties[k] = replace(parties[k], quota=float(value))  # type: ignore[arg-type]
+        return replace(index, parties=tuple(parties))
+    if lever.change in ("party veto dropped", "party veto added"):
+        parties = list(index.parties)
+        a = sc.actor_index(lever.actor)  # type: ignore[arg-type]
+        vetoes = tuple(v for v in parties[k].vetoes if v != a)
+        if lever.change == "party veto added":
+            vetoes = (*vetoes, a)
+        parties[k] = replace(parties[k], vetoes=vetoes)
+        return replace(index, parties=tuple(parties))
+    if lever.change == "outside veto dropped":
+        return replace(index, vetoes=index.vetoes[:k] + index.vetoes[k + 1:])
+    raise ValueError(lever.change)
+
+
+def _partial(lever: Lever, f: float) -> Lever:
+    """The lever moved by the fraction ``f`` of its own change."""
+    assert lever.before is not None and lever.after is not None
+    return replace(lever, after=lever.before + f * (lever.after - lever.before),
+                   size=f * lever.size, effect="")
+
+
+def _configs_deal(sc: Scenario, params: model.AgreementParams,
+                  configs: list[tuple[Lever, ...]]) -> np.ndarray:
+    """Deal or not after each set of levers (numeric ones on the batch axis, grouped by the
+    agreement section the structural ones make)."""
+    base = sc.batch()
+    index = sc.agreement_index
+    assert index is not None
+    groups: dict[AgreementIndex, list[int]] = {}
+    rows: list[list] = []
+    for k, levers in enumerate(configs):
+        ix, edits = index, []
+        for lever in levers:
+            if lever.change in NUMERIC:
+                edits.append((lever.change, sc.actor_index(lever.actor),  # type: ignore
+                              -1 if lever.issue is None else sc.issue_index(lever.issue),
+                              float(lever.after)))  # type: ignore[arg-type]
+            else:
+                ix = _edit_index(sc, ix, lever, lever.after)
+        rows.append(edits)
+        groups.setdefault(ix, []).append(k)
+    out = np.zeros(len(configs), dtype=bool)
+    for ix, ks in groups.items():
+        out[ks] = _deals(_rows(base, [rows[k] for k in ks], ix), params)
+    return out
 
 
 def _numeric_levers(sc: Scenario, params: model.AgreementParams, want: bool) -> list[Lever]:
@@ -185,117 +258,99 @@ def _numeric_levers(sc: Scenario, params: model.AgreementParams, want: bool) -> 
 def _structural_levers(sc: Scenario, params: model.AgreementParams,
                        want: bool) -> list[Lever]:
     ag = sc.agreement
-    assert ag is not None
+    index = sc.agreement_index
+    assert ag is not None and index is not None
+    base = sc.batch()
     out: list[Lever] = []
 
-    def deal_in(changed: Scenario) -> bool:
-        return bool(model.solve(changed.batch(), params, package=False).deal[0])
+    def deal_in(lever: Lever, value: float | None) -> bool:
+        ix = _edit_index(sc, index, lever, value)
+        return bool(_deals(_rows(base, [[]], ix), params)[0])
 
-    def bisect(lever_at, now: float, end: float, width: float) -> Lever | None:
-        # W grows monotonically from now to end: the smallest change is found by bisection
-        if deal_in(lever_at(end).apply(sc)) != want:
+    def bisect(lever: Lever, now: float, end: float, width: float) -> Lever | None:
+        # W changes monotonically from now to end: the smallest change is found by bisection
+        if deal_in(lever, end) != want:
             return None
         inside, outside = end, now
         for _ in range(HALVINGS + 2):
             mid = 0.5 * (inside + outside)
-            if deal_in(lever_at(mid).apply(sc)) == want:
+            if deal_in(lever, mid) == want:
                 inside = mid
             else:
                 outside = mid
-        lever = lever_at(inside)
-        return Lever(**{**lever.__dict__, "size": abs(inside - now) / width})
+        return replace(lever, after=inside, size=abs(inside - now) / width)
 
-    if want:  # relaxing only opens deals
-        for k, line in enumerate(ag.red_lines):
-            issue = sc.issue(line.issue)
-            width = issue.scale.max - issue.scale.min
-            for side, now, end in (("min", line.min, issue.scale.min),
-                                   ("max", line.max, issue.scale.max)):
-                if now is None or now == end:
-                    continue
-                found = bisect(lambda v, k=k, side=side, now=now, line=line: Lever(
-                    actor=line.actor, issue=line.issue, change=f"red line {side}",
-                    before=now, after=v, size=0.0, target=k), now, end, width)
-                if found:
-                    out.append(found)
-        for k, party in enumerate(ag.parties):
-            if party.quota > 0:
-                found = bisect(lambda v, k=k, party=party: Lever(
-                    actor=None, issue=None, change=f"quota of {party.id}",
-                    before=party.quota, after=v, size=0.0, target=k), party.quota, 0.0, 1.0)
-                if found:
-                    out.append(found)
-            for v in party.vetoes:
-                lever = Lever(actor=v, issue=None, change="party veto dropped", before=None,
-                              after=None, size=1.0, target=k)
-                if deal_in(lever.apply(sc)):
-                    out.append(lever)
+    for k, line in enumerate(ag.red_lines):
+        issue = sc.issue(line.issue)
+        width = issue.scale.max - issue.scale.min
+        # relaxing a line moves it towards its own end of the scale (W grows); tightening,
+        # towards the other end (W shrinks)
+        for side, now, loose, tight in (("min", line.min, issue.scale.min, issue.scale.max),
+                                        ("max", line.max, issue.scale.max, issue.scale.min)):
+            end = loose if want else tight
+            if now is None or now == end:
+                continue
+            lever = Lever(actor=line.actor, issue=line.issue, change=f"red line {side}",
+                          before=now, after=end, size=0.0, target=k)
+            found = bisect(lever, now, end, width)
+            if found:
+                out.append(found)
+    for k, party in enumerate(ag.parties):
+        members = ag.members(party, sc.actors)
+        end = 0.0 if want else 1.0
+        if party.quota != end and (want or len(members) > 1):
+            lever = Lever(actor=None, issue=None, change=f"quota of {party.id}",
+                          before=party.quota, after=end, size=0.0, target=k)
+            found = bisect(lever, party.quota, end, 1.0)
+            if found:
+                out.append(found)
+        if want:
+            changes = [("party veto dropped", v) for v in party.vetoes]
+        else:  # an actor of the party who must now also accept
+            changes = [("party veto added", m) for m in members
+                       if m != party.negotiator and m not in party.vetoes]
+        for change, actor in changes:
+            lever = Lever(actor=actor, issue=None, change=change, before=None, after=None,
+                          size=1.0, target=k)
+            if deal_in(lever, None) == want:
+                out.append(lever)
+    if want:
         for k, veto in enumerate(ag.vetoes):
             lever = Lever(actor=veto.actor, issue=None, change="outside veto dropped",
                           before=None, after=None, size=1.0, target=k)
-            if deal_in(lever.apply(sc)):
+            if deal_in(lever, None):
                 out.append(lever)
-    else:
-        for k, party in enumerate(ag.parties):
-            members = ag.members(party, sc.actors)
-            if len(members) > 1 and party.quota < 1:
-                found = bisect(lambda v, k=k, party=party: Lever(
-                    actor=None, issue=None, change=f"quota of {party.id}",
-                    before=party.quota, after=v, size=0.0, target=k), party.quota, 1.0, 1.0)
-                if found:
-                    out.append(found)
     return out
 
 
 def _pairs(sc: Scenario, params: model.AgreementParams, singles: list[Lever],
            want: bool) -> list[Lever]:
-    numeric = [s for s in singles if s.change in ("position", "salience")][:10]
-    if len(numeric) < 2:
-        return []
-    base = sc.batch()
-    edits, owners = [], []
-    for x, y in itertools.combinations(numeric, 2):
-        if (x.actor, x.issue, x.change) == (y.actor, y.issue, y.change):
+    """Two levers of any kind, each moved part of its way, that together flip the answer
+    at a total size below the smaller single change."""
+    graded = [s for s in singles if s.before is not None and s.after is not None][:PAIR_TOP]
+    owners, configs = [], []
+    for x, y in itertools.combinations(graded, 2):
+        if (x.actor, x.issue, x.change, x.target) == (y.actor, y.issue, y.change, y.target):
             continue
-        for fx, fy in itertools.product(PAIR_FRACTIONS, PAIR_FRACTIONS):
-            if fx == 1.0 or fy == 1.0:
-                continue  # one part alone already does it
-            owners.append((x, y, fx, fy))
+        for fx, fy in itertools.product(PAIR_FRACTIONS[:-1], PAIR_FRACTIONS[:-1]):
+            if fx * x.size + fy * y.size >= min(x.size, y.size):
+                continue  # cannot beat the smaller single change
+            px, py = _partial(x, fx), _partial(y, fy)
+            owners.append((x, y, px, py))
+            configs.append((px, py))
     if not owners:
         return []
-    for x, y, fx, fy in owners:
-        rows = []
-        for lever, f in ((x, fx), (y, fy)):
-            assert lever.before is not None and lever.after is not None
-            rows.append((lever.change, sc.actor_index(lever.actor),  # type: ignore[arg-type]
-                         sc.issue_index(lever.issue),  # type: ignore[arg-type]
-                         lever.before + f * (lever.after - lever.before)))
-        edits.append(rows)
-    n = len(edits)
-    cap = np.repeat(base.capability, n, axis=0)
-    pos = np.repeat(base.position, n, axis=0)
-    sal = np.repeat(base.salience, n, axis=0)
-    for k, rows in enumerate(edits):
-        for kind, a, i, v in rows:
-            (pos if kind == "position" else sal)[k, a, i] = v
-    flags = _deals(Batch(cap, pos, sal, base.scale_min, base.scale_max, base.status_quo,
-                         base.agreement), params) == want
+    flags = _configs_deal(sc, params, configs) == want
     best: dict[tuple, Lever] = {}
-    for k, (x, y, fx, fy) in enumerate(owners):
+    for k, (x, y, px, py) in enumerate(owners):
         if not flags[k]:
             continue
-        size = fx * x.size + fy * y.size
-        if size >= min(x.size, y.size):
-            continue
+        size = px.size + py.size
         key = (id(x), id(y))
         if key not in best or size < best[key].size:
-            parts = tuple(Lever(actor=p.actor, issue=p.issue, change=p.change,
-                                before=p.before,
-                                after=p.before + f * (p.after - p.before),  # type: ignore
-                                size=f * p.size) for p, f in ((x, fx), (y, fy)))
             best[key] = Lever(actor=f"{x.actor} + {y.actor}", issue=f"{x.issue} + {y.issue}",
                               change=f"pair: {x.change} + {y.change}", before=None,
-                              after=None, size=size, parts=parts)
+                              after=None, size=size, parts=(px, py))
     return sorted(best.values(), key=lambda r: r.size)[:10]
 
 
