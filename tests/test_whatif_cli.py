@@ -100,3 +100,19 @@ def test_whatif_draws_adds_the_monte_carlo_spread() -> None:
     draws = simulate(changed, "compromise", 300, 1).forecasts[:, changed.issue_index("sanctions")]
     assert row.whatif_p05 == np.percentile(draws, 5)
     assert row.whatif_p95 == np.percentile(draws, 95)
+
+
+def test_whatif_table_of_every_model_fits_and_names_them_whole(capsys) -> None:
+    """The built-in what-if over all models: no line wider than the 120 columns of a pipe,
+    every model and issue named in full, and "—" where a model does not forecast an issue."""
+    from realpolitik.models import names
+
+    code, out, err = run(capsys, "whatif", "000")
+    assert code == 0 and err == ""
+    table = [ln for ln in out.splitlines() if ln[:1] in "┏┃┡│└"]
+    assert table and max(len(ln) for ln in table) <= 120
+    headers = " ".join(ln for ln in table if ln.startswith("┃"))
+    assert all(f" {m} " in headers for m in names())
+    rows = [ln for ln in table if ln.startswith("│ sanctions ")]
+    assert any(ln.rstrip("│ ").endswith("—") for ln in rows)  # agreement: outside the package
+    assert "—→—" not in out and "(-0)" not in out

@@ -86,6 +86,20 @@ def render(*renderables: object) -> str:
     return buffer.getvalue()
 
 
+def column_groups(fixed: int, widths: list[int], width: int) -> list[list[int]]:
+    """Indices of columns of text ``widths`` in runs that fit a terminal ``width`` beside
+    ``fixed`` characters of leading columns: one table per run, none cut or squeezed."""
+    groups: list[list[int]] = [[]]
+    used = fixed + 1  # the right border
+    for k, w in enumerate(widths):
+        if groups[-1] and used + w + 3 > width:  # a cell's padding and border: 3
+            groups.append([])
+            used = fixed + 1
+        groups[-1].append(k)
+        used += w + 3
+    return groups
+
+
 def check_output(output: Path | None) -> None:
     """Refuse a bad ``--output`` before any work is done (see :func:`io.check_output`)."""
     if output is not None:

@@ -18,6 +18,7 @@ from .common import (
     OutputFormat,
     app,
     check_output,
+    column_groups,
     console,
     emit,
     load_scenario,
@@ -99,26 +100,13 @@ def _anchor_label(scenario: Scenario, issue_index: int, value: float) -> str:
 _ANCHOR_MIN_WIDTH = 30
 
 
-def _model_groups(issue_width: int, results: list[Result], width: int) -> list[list[Result]]:
-    """The model columns in runs that fit ``width`` beside the issue column (one table each)."""
-    groups: list[list[Result]] = [[]]
-    used = issue_width + 4  # the issue cell, its padding and both borders
-    for r in results:
-        need = max(len(r.model), 6) + 3
-        if groups[-1] and used + need > width:
-            groups.append([])
-            used = issue_width + 4
-        groups[-1].append(r)
-        used += need
-    return groups
-
-
 def render_table(scenario: Scenario, results: list[Result]) -> str:
     from rich.table import Table
 
     width = console().width
     issue_width = max(len("issue"), *(len(i.id) for i in scenario.issues))
-    groups = _model_groups(issue_width, results, width)
+    widths = [max(len(r.model), 6) for r in results]
+    groups = [[results[k] for k in g] for g in column_groups(issue_width + 3, widths, width)]
     numbers_width = issue_width + 4 + sum(max(len(r.model), 6) + 3 for r in groups[0])
     inline = len(groups) == 1 and numbers_width + 3 + _ANCHOR_MIN_WIDTH <= width
     first = results[0].model

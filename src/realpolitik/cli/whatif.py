@@ -12,7 +12,16 @@ import typer
 
 from ..errors import InputError, read_text
 from ..models import get, names
-from .common import OutputFormat, app, check_output, emit, load_scenario, render
+from .common import (
+    OutputFormat,
+    app,
+    check_output,
+    column_groups,
+    console,
+    emit,
+    load_scenario,
+    render,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,7 +106,6 @@ def whatif(
 ) -> None:
     """Apply what-if overlays to a scenario: per issue and model, the baseline forecast,
     the what-if forecast and the difference, beside the article's own claim."""
-    from rich.table import Table
 
     check_output(output)
     from .. import scenarios as builtin
@@ -137,27 +145,7 @@ def whatif(
         digits = 1 if len(chosen) <= 3 else 0  # keep a table of every model readable
         for ov, deal in zip(overlays, deals, strict=True):
             rows = table[table.overlay == ov.name]
-            t = Table(title=f"{ov.name}: {ov.title}" if ov.title else ov.name,
-                      caption="cells: baseline → what-if forecast, difference"
-                      + ("; [5th–95th percentile over draws]" if draws else ""))
-            t.add_column("issue", style="bold")
-            for m in chosen:
-                t.add_column(m, justify="right")
-            t.add_column("article", justify="right")
-            for issue in sc.issue_ids:
-                cells = []
-                for m in chosen:
-                    r = rows[(rows.model == m) & (rows.issue == issue)].iloc[0]
-                    cell = (f"{_num(r.baseline, 1)} → {_num(r.whatif, 1)} "
-                            f"({r.difference:+.1f})" if digits else
-                            f"{_num(r.baseline, 0)}→{_num(r.whatif, 0)} "
-                            f"{(r.difference if abs(r.difference) >= 0.5 else 0.0):+.0f}")
-                    if draws and "whatif_p05" in r and math.isfinite(r.whatif_p05):
-                        cell += (f" [{_num(r.whatif_p05, digits)}–"
-                                 f"{_num(r.whatif_p95, digits)}]")
-                    cells.append(cell)
-                t.add_row(issue, *cells, _num(rows[rows.issue == issue].claim.iloc[0], 0))
-            parts.append(t)
+            parts += _whatif_tables(sc, ov, rows, chosen, digits, draws)
             if ov.claim is not None:
                 argued = ", ".join(f"{i} {v:g}" for i, v in ov.claim.outcomes.items())
                 first_model = chosen[0]
@@ -175,6 +163,41 @@ def whatif(
                              + "\n")
         text = render(*parts)
     emit(text, output)
+
+
+def _whatif_cell(r: Any, digits: int, draws: int | None) -> str:
+    if not (math.isfinite(r.baseline) or math.isfinite(r.whatif)):
+        return "—"  # the model does not forecast this issue (e.g. outside a deal's package)
+    change = round(r.difference, digits) + 0.0  # + 0.0: never "-0"
+    cell = f"{_num(r.baseline, digits)} → {_num(r.whatif, digits)} ({change:+.{digits}f})"
+    if draws and "whatif_p05" in r and math.isfinite(r.whatif_p05):
+        cell += f" [{_num(r.whatif_p05, digits)}–{_num(r.whatif_p95, digits)}]"
+    return cell
+
+
+def _whatif_tables(sc: Any, ov: Any, rows: pd.DataFrame, chosen: list[str], digits: int,
+                   draws: int | None) -> list[Any]:
+    """One what-if's baseline → what-if table, split into tables that fit the terminal."""
+    from rich.table import Table
+
+    cells = {m: [_whatif_cell(rows[(rows.model == m) & (rows.issue == i)].iloc[0], digits,
+                              draws) for i in sc.issue_ids] for m in chosen}
+    claims = [_num(rows[rows.issue == i].claim.iloc[0], 0) for i in sc.issue_ids]
+    issue_width = max(len("issue"), *(len(i) for i in sc.issue_ids))
+    fixed = issue_width + 3 + len("article") + 3
+    widths = [max(len(m), *(len(c) for c in cells[m])) for m in chosen]
+    tables = []
+    for g, group in enumerate(column_groups(fixed, widths, console().width)):
+        t = Table(title=(f"{ov.name}: {ov.title}" if ov.title else ov.name) if g == 0 else None)
+        t.add_column("issue", style="bold", no_wrap=True, min_width=issue_width)
+        t.add_column("article", justify="right", no_wrap=True)
+        for k in group:
+            t.add_column(chosen[k], justify="right", no_wrap=True)
+        for n, issue in enumerate(sc.issue_ids):
+            t.add_row(issue, claims[n], *(cells[chosen[k]][n] for k in group))
+        tables.append(t)
+    return [*tables, "cells: baseline → what-if forecast (difference)"
+            + ("; [5th–95th percentile over draws]" if draws else "")]
 
 
 def _deals(sc, overlays, draws: int | None, seed: int | None) -> list:
