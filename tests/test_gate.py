@@ -211,3 +211,35 @@ def test_backtest_rows(deu3) -> None:
     f, _ = gate_forecasts(small.take(small.usable))
     assert rows["gate"]["mae"] == pytest.approx(
         float(np.mean(np.abs(f - small.take(small.usable).outcome))))
+
+
+def test_whether_by_hand(hand) -> None:
+    from realpolitik.analysis.gate import gate_whether
+
+    w = gate_whether(hand)
+    # six issues with a reference point (0), every outcome 50: all moved; the gate calls
+    # a deal on i2, i3, i6 and none on i1, i4, i5 → Brier (3·0 + 3·1) / 6
+    assert (w["issues"], w["moved"]) == (6, 6)
+    assert w["deal"] == {"issues": 3, "stayed": 0.0}
+    assert w["no deal"]["issues"] == 3
+    assert w["brier"] == pytest.approx(0.5)
+    assert w["baselines"]["always deal"] == 0.0 and w["baselines"]["coin"] == 0.25
+
+
+def test_unknown_rules_are_skipped_with_the_reason() -> None:
+    data = parse_deu(_file([("i1", "AVC", "QMV", ROWS[0][3], 0),
+                            ("i2", "cod", "unan", ROWS[1][3], 0)]), "x.tsv")
+    f, details = gate_forecasts(data)
+    assert math.isnan(f[0]) and "unknown procedure 'AVC'" in details[0].note
+    # lower case is DEU's code all the same: i2 under unanimity (de, fr oppose): no deal
+    assert (details[1].procedure, details[1].rule, details[1].deal) == ("COD", "Unan", False)
+
+
+def test_example_file_runs(tmp_path) -> None:
+    from realpolitik.templates import example_deu
+
+    path = tmp_path / "deu-sample.tsv"
+    path.write_text(example_deu(), encoding="utf-8")
+    rows = {r["model"]: r for r in deu_backtest(path, ["gate"], weights=("council",),
+                                                n_resamples=99)["models"]}
+    assert rows["gate"]["n"] == 12 and math.isfinite(rows["gate"]["mae"])

@@ -253,9 +253,11 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
                                     institutions=institutions)
         forecasts[(model, "council")] = f
         deals = [g.deal for g in details if g.deal is not None]
-        notes[(model, "council")] = (
+        failed = [g.note for g in details if g.era is None]
+        notes[(model, "council")] = "; ".join([
             f"deal on {sum(deals)}/{len(deals)} with a reference point; "
-            f"{len(details) - len(deals)} without one use compromise/council")
+            f"{len(details) - len(deals) - len(failed)} without one use compromise/council",
+            *dict.fromkeys(failed)])
     results: list[dict[str, Any]] = []
     plain_ref = "council" if "council" in weights else weights[0]
     for (model, w), f in forecasts.items():

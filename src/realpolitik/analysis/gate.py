@@ -202,7 +202,10 @@ def gate_issue(data: DeuData, r: int, *, params: Any = None) -> GateIssue:
     from ..models.agreement import solve
     from ..scenario import AgreementIndex, Batch, PartyIndex
 
-    issue, proc, rule = data.issue_ids[r], data.procedure[r], data.voting_rule[r]
+    issue = data.issue_ids[r]
+    proc = data.procedure[r].upper()
+    rule = {"QMV": "QMV", "QMV(10)": "QMV(10)", "UNAN": "Unan"}.get(
+        data.voting_rule[r].upper(), data.voting_rule[r])
     if proc not in PROCEDURES:
         raise InputError(f"unknown procedure '{proc}' on issue {issue}", source=data.source,
                          line=int(data.line[r]), field="proc", allowed=", ".join(PROCEDURES))
@@ -261,7 +264,8 @@ def gate_forecasts(data: DeuData, *, package: str = "nash", params: Any = None,
                    ) -> tuple[np.ndarray, list[GateIssue]]:
     """The gate's forecast for every issue of ``data`` and what it built for each. Issues
     without a reference point take the compromise model's forecast under the ``council``
-    weights."""
+    weights; an issue whose procedure, voting rule or era the rules do not know gets no
+    forecast (NaN) and the reason in its ``note``."""
     if package not in PACKAGES:
         raise InputError(f"unknown package rule '{package}'", field="package",
                          allowed=", ".join(PACKAGES))
@@ -270,7 +274,13 @@ def gate_forecasts(data: DeuData, *, package: str = "nash", params: Any = None,
     details = []
     out = np.full(len(data.issue_ids), np.nan)
     for r in range(len(data.issue_ids)):
-        g = gate_issue(data, r, params=params)
+        try:
+            g = gate_issue(data, r, params=params)
+        except InputError as exc:  # an issue the rules cannot place: no forecast, and why
+            details.append(GateIssue(data.issue_ids[r], data.procedure[r],
+                                     data.voting_rule[r], None, 0, 0, math.nan, None,
+                                     math.nan, math.nan, math.nan, math.nan, str(exc)))
+            continue
         if g.deal is None:
             f, note = float(compromise[r]), "no reference point: compromise/council"
         elif g.deal and package == "compromise":
@@ -280,3 +290,28 @@ def gate_forecasts(data: DeuData, *, package: str = "nash", params: Any = None,
         out[r] = f
         details.append(GateIssue(**{**g.__dict__, "forecast": f, "note": note}))
     return out, details
+
+
+def gate_whether(data: DeuData, details: list[GateIssue] | None = None) -> dict[str, Any]:
+    """How well the gate's deal call tells which outcomes stay at the reference point, on
+    the issues of ``data`` with a reference point and an outcome: per call, the count and
+    the share of outcomes equal to the reference point; and the Brier score of the call
+    read as P(the outcome moves) = 1 with a deal, 0 without, beside the baselines of
+    :func:`~.scores.baselines`."""
+    from .scores import baselines, brier
+
+    if details is None:
+        details = gate_forecasts(data)[1]
+    rows = [r for r, g in enumerate(details)
+            if g.deal is not None and math.isfinite(float(data.outcome[r]))]
+    moved = np.array([float(data.outcome[r]) != float(data.reference[r]) for r in rows],
+                     dtype=float)
+    p = np.array([1.0 if details[r].deal else 0.0 for r in rows])
+    out: dict[str, Any] = {"issues": len(rows), "moved": int(moved.sum())}
+    for name, call in (("deal", 1.0), ("no deal", 0.0)):
+        k = p == call
+        out[name] = {"issues": int(k.sum()),
+                     "stayed": float(1 - moved[k].mean()) if k.any() else math.nan}
+    out["brier"] = brier(p, moved) if rows else math.nan
+    out["baselines"] = {name: brier(b, moved) for name, b in baselines(moved).items()}
+    return out
