@@ -37,9 +37,10 @@ def scenario(stances: list[tuple], agreement: dict, sq: dict[str, float],
     })
 
 
-def accepts(sc: Scenario, actor: str, issues: tuple[str, ...], x: dict[str, np.ndarray]
-            ) -> np.ndarray:
-    """Whether ``actor``, judging ``issues``, accepts each grid point (semantics as written)."""
+def accepts(sc: Scenario, actor: str, issues: tuple[str, ...], x: dict[str, np.ndarray],
+            gain_tol: float = 0.0) -> np.ndarray:
+    """Whether ``actor``, judging ``issues``, accepts each grid point (semantics as written;
+    ``gain_tol`` as the model's option of that name)."""
     a = sc.agreement
     shape = next(iter(x.values())).shape
     gain = np.zeros(shape)
@@ -57,7 +58,7 @@ def accepts(sc: Scenario, actor: str, issues: tuple[str, ...], x: dict[str, np.n
         else:
             gain += st.salience * (abs(d0) - np.abs(d))
         total += st.salience
-    ok = np.ones(shape, dtype=bool) if total == 0 else gain > a.cost * total
+    ok = np.ones(shape, dtype=bool) if total == 0 else gain > a.cost * total + gain_tol
     for line in a.red_lines:
         if line.actor != actor:
             continue
@@ -77,7 +78,8 @@ def accepts(sc: Scenario, actor: str, issues: tuple[str, ...], x: dict[str, np.n
     return ok
 
 
-def membership(sc: Scenario, x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def membership(sc: Scenario, x: dict[str, np.ndarray], gain_tol: float = 0.0
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Whether each point is in W, and the Nash objective there."""
     a = sc.agreement
     shape = next(iter(x.values())).shape
@@ -85,12 +87,12 @@ def membership(sc: Scenario, x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
     nash = np.zeros(shape)
     for party in a.parties:
         members = a.members(party, sc.actors)
-        ok = accepts(sc, party.negotiator, a.package, x)
+        ok = accepts(sc, party.negotiator, a.package, x, gain_tol)
         for v in party.vetoes:
-            ok &= accepts(sc, v, a.package, x)
+            ok &= accepts(sc, v, a.package, x, gain_tol)
         if party.quota > 0:
             cap = {m: sc.actor(m).capability for m in members}
-            held = sum(cap[m] * accepts(sc, m, a.package, x) for m in members)
+            held = sum(cap[m] * accepts(sc, m, a.package, x, gain_tol) for m in members)
             ok &= held >= party.quota * sum(cap.values())
         w &= ok
         gain = np.zeros(shape)
@@ -104,7 +106,7 @@ def membership(sc: Scenario, x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
         with np.errstate(divide="ignore", invalid="ignore"):
             nash += sc.actor(party.negotiator).capability * np.log(gain)
     for veto in a.vetoes:
-        w &= accepts(sc, veto.actor, veto.issues or a.package, x)
+        w &= accepts(sc, veto.actor, veto.issues or a.package, x, gain_tol)
     return w, nash
 
 

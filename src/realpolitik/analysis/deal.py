@@ -200,3 +200,60 @@ def describe(entry: dict[str, Any] | None) -> str:
         return text
 
     return f"{side(entry['before'])} → {side(entry['after'])}"
+
+
+@dataclass(frozen=True)
+class DealSlice:
+    """A 2-D slice of the package space on a grid (what the report's picture draws)."""
+
+    x_issue: str
+    y_issue: str | None
+    xs: np.ndarray  # [nx] values of x_issue
+    ys: np.ndarray  # [ny] values of y_issue ([0, 1] with a one-issue package)
+    points: np.ndarray  # [ny, nx, P] the package points, other issues held at ``held``
+    held: dict[str, float]  # the package (or, with no deal, the status quo)
+    labels: list[str]  # one per judge (an actor in one role)
+    judges: list[tuple[str, tuple[str, ...]]]  # each judge's actor and the issues it judges
+    judged: np.ndarray  # [J, ny, nx] bool: the judge accepts the point (red lines included)
+    inside: np.ndarray  # [ny, nx] bool: the point is in W
+    summary: dict[str, Any]  # agreement.summarise of the scenario
+
+
+def deal_slice(scenario: Scenario, x_issue: str | None = None, y_issue: str | None = None,
+               levels: int = 161) -> DealSlice:
+    """Each judge's acceptance and W on a ``levels`` × ``levels`` grid of two package
+    issues; the other package issues are held at the package (the status quo with no
+    deal)."""
+    ag = scenario.agreement
+    if ag is None:
+        raise InputError("the scenario has no agreement section", field="agreement",
+                         allowed="an agreement section (see docs/formats.md)")
+    package = list(ag.package)
+    x_issue = x_issue or package[0]
+    y_issue = y_issue or (package[1] if len(package) > 1 else None)
+    for issue in (x_issue, y_issue):
+        if issue is not None and issue not in package:
+            raise InputError(f"issue {issue!r} is not in the package", field="issue",
+                             allowed=", ".join(package))
+    summary = model.summarise(scenario)
+    held = summary["package"] or {
+        i: float(scenario.issue(i).status_quo) for i in package}  # type: ignore[arg-type]
+
+    def scale(issue: str | None) -> np.ndarray:
+        if issue is None:
+            return np.array([0.0, 1.0])
+        s = scenario.issue(issue).scale
+        return np.linspace(s.min, s.max, levels)
+
+    xs, ys = scale(x_issue), scale(y_issue)
+    gx, gy = np.meshgrid(xs, ys)
+    pts = np.tile([held[i] for i in package], (gx.size, 1))
+    pts[:, package.index(x_issue)] = gx.ravel()
+    if y_issue:
+        pts[:, package.index(y_issue)] = gy.ravel()
+    labels, judged, inside = model.acceptance(scenario, pts)
+    return DealSlice(
+        x_issue=x_issue, y_issue=y_issue, xs=xs, ys=ys,
+        points=pts.reshape(*gx.shape, len(package)), held=held, labels=labels,
+        judges=model.judges(scenario), judged=judged.reshape(len(labels), *gx.shape),
+        inside=inside.reshape(gx.shape), summary=summary)

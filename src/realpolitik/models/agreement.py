@@ -525,9 +525,22 @@ def acceptance(scenario: Scenario, points: np.ndarray,
         counts[int(a)] = counts.get(int(a), 0) + 1
     labels = []
     outside = {a for a, _ in index.vetoes}
+    # judges: one per role (see compile_pieces), in the order of ``judged``'s rows
     for j, a in enumerate(pc.judge_actor):
         name = scenario.actor_ids[a]
         if counts[int(a)] > 1 and int(a) in outside and not pc.judge_scope[j].all():
             name += " (outside veto)"
         labels.append(name)
     return labels, judged, inside
+
+
+def judges(scenario: Scenario) -> list[tuple[str, tuple[str, ...]]]:
+    """Each judge of :func:`acceptance`'s rows: its actor and the package issues it judges."""
+    batch = scenario.batch()
+    pc = _pieces(batch)
+    index = batch.agreement
+    assert index is not None
+    return [(scenario.actor_ids[a],
+             tuple(scenario.issue_ids[index.package[d]] for d in range(len(index.package))
+                   if pc.judge_scope[j, d]))
+            for j, a in enumerate(pc.judge_actor)]

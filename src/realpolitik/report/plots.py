@@ -242,26 +242,14 @@ def deal_slice(scenario: Scenario, x_issue: str | None = None, y_issue: str | No
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from ..models import agreement
+    from ..analysis.deal import deal_slice as grid
 
-    ag = scenario.agreement
-    if ag is None:
-        raise InputError("the scenario has no agreement section", field="agreement",
-                         allowed="an agreement section (see docs/formats.md)")
-    package = list(ag.package)
-    x_issue = x_issue or package[0]
-    y_issue = y_issue or (package[1] if len(package) > 1 else None)
-    summary = agreement.summarise(scenario)
+    sl = grid(scenario, x_issue, y_issue, levels)
+    x_issue, y_issue, summary, package = sl.x_issue, sl.y_issue, sl.summary, list(sl.held)
     sq = {i: float(scenario.issue(i).status_quo) for i in package}  # type: ignore[arg-type]
-    centre = summary["package"] or sq
-    xs = np.linspace(*_scale(scenario, x_issue), levels)
-    ys = np.linspace(*_scale(scenario, y_issue), levels) if y_issue else np.array([0.0, 1.0])
-    gx, gy = np.meshgrid(xs, ys)
-    pts = np.tile([centre[i] for i in package], (gx.size, 1))
-    pts[:, package.index(x_issue)] = gx.ravel()
-    if y_issue:
-        pts[:, package.index(y_issue)] = gy.ravel()
-    labels, judged, inside = agreement.acceptance(scenario, pts)
+    centre = sl.held
+    gx, gy = np.meshgrid(sl.xs, sl.ys)
+    labels, judged, inside = sl.labels, sl.judged, sl.inside
     fig = Figure(figsize=(7, 5.5))
     ax = fig.subplots()
     ax.contourf(gx, gy, inside.reshape(gx.shape).astype(float), levels=[0.5, 1.5],
