@@ -20,6 +20,7 @@ from . import ledger as _ledger  # noqa: F401
 from . import report as _report  # noqa: F401
 from . import simulate as _simulate  # noqa: F401
 from . import whatif as _whatif  # noqa: F401
+from . import whether as _whether  # noqa: F401
 from . import workflow as _workflow  # noqa: F401
 from .common import app, in_cli_words
 

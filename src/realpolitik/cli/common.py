@@ -124,7 +124,7 @@ FLAGS = {"options": "--read-option", "fmt": "--input-format", "path": "--output"
          "model": "--model", "params": "--param"}
 SAME_NAME = ("draws", "workers", "chunk_size", "scheduler", "widen", "delta", "method",
              "samples",
-             "weights", "institutions", "split", "seed", "date", "input", "source")
+             "weights", "institutions", "split", "seed", "date", "input", "source", "data")
 
 
 def in_cli_words(exc: InputError) -> InputError:
