@@ -208,6 +208,8 @@ def test_backtest_rows(deu3) -> None:
                           n_resamples=99)
     rows = {r["model"]: r for r in result["models"]}
     assert set(rows) >= {"gate", "gate-compromise"} and "compromise" not in rows
+    assert result["gate_deal"]["issues"] == sum(
+        g.deal is not None for g in gate_forecasts(small.take(small.usable))[1])
     f, _ = gate_forecasts(small.take(small.usable))
     assert rows["gate"]["mae"] == pytest.approx(
         float(np.mean(np.abs(f - small.take(small.usable).outcome))))
@@ -243,3 +245,21 @@ def test_example_file_runs(tmp_path) -> None:
     rows = {r["model"]: r for r in deu_backtest(path, ["gate"], weights=("council",),
                                                 n_resamples=99)["models"]}
     assert rows["gate"]["n"] == 12 and math.isfinite(rows["gate"]["mae"])
+
+
+def test_cli_table_and_json(tmp_path, capsys) -> None:
+    import json
+
+    from realpolitik.cli import main
+    from realpolitik.templates import example_deu
+
+    path = tmp_path / "deu-sample.tsv"
+    path.write_text(example_deu(), encoding="utf-8")
+    assert main(["backtest", "deu", str(path), "-m", "gate", "-w", "council"]) == 0
+    out = capsys.readouterr().out
+    assert "gate" in out and "Gate: deal on" in out and "stack" not in out
+    assert main(["backtest", "deu", str(path), "-m", "gate", "-m", "mean", "-f", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {r["model"] for r in result["models"]} >= {"gate", "mean"}
+    g = result["gate_deal"]
+    assert g["deal"]["issues"] + g["no deal"]["issues"] == g["issues"] == 12

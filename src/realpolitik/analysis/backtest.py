@@ -204,7 +204,8 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
     same scheme (the plain baselines: under ``council``, else the first scheme), with 95%
     intervals from a bootstrap over proposals and the minimum detectable effect
     (:mod:`realpolitik.analysis.scores`). Returns
-    ``{"dataset", "split", "issues", "issues_used", "models": [...]}``.
+    ``{"dataset", "split", "issues", "issues_used", "models": [...]}``, and ``gate_deal``
+    (:func:`~.gate.gate_whether`) when a gate ran.
     """
     from ..models import names
     from .scores import compare
@@ -229,7 +230,7 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
     for name in ("mean", "median"):
         notes[(f"plain-{name}", "positions only")] = (f"unweighted {name} of the stated "
                                                       "positions")
-    from .gate import DEU_MODELS, gate_forecasts
+    from .gate import DEU_MODELS, gate_forecasts, gate_whether
 
     chosen = list(models or [*names(), *DEU_MODELS])
     # the reference of every comparison runs even when not asked for
@@ -248,9 +249,12 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
     if gates and ("compromise", "council") not in forecasts:
         forecasts[("compromise", "council")] = deu_forecasts(
             used, "compromise", "council", seed=seed, institutions=institutions)[0]
+    whether = None
     for model in gates:
         f, details = gate_forecasts(used, package=DEU_MODELS[model], seed=seed,
                                     institutions=institutions)
+        if whether is None:  # the deal calls are the same for every package rule
+            whether = gate_whether(used, details)
         forecasts[(model, "council")] = f
         deals = [g.deal for g in details if g.deal is not None]
         failed = [g.note for g in details if g.era is None]
@@ -271,7 +275,7 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
         results.append({"model": model, "weights": w, **row,
                         "reference": f"compromise/{ref_w}",
                         "skipped": len(out) - row["n"], "note": notes[(model, w)]})
-    return {
+    out_dict: dict[str, Any] = {
         "dataset": Path(data.source).name,
         "split": split,
         "issues": len(data.issue_ids),
@@ -280,6 +284,9 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
         "institutions": institutions,
         "models": results,
     }
+    if whether is not None:
+        out_dict["gate_deal"] = whether
+    return out_dict
 
 
 # --- Russia–Japan ---------------------------------------------------------------------

@@ -364,6 +364,15 @@ def backtest_deu(
             t.add_row(r["model"], r["weights"], _num(r["mae"], 2), _num(r["rmse"], 2),
                       _num(r["hit"], 2), delta, _num(r["mde_mae"], 2), str(r["n"]),
                       r["note"][:80])
-        text = render(t, "Intervals: paired bootstrap over proposals (9,999 resamples); "
-                      "MDE: the MAE difference a 5% test detects with 80% power.")
+        foot = ("Intervals: paired bootstrap over proposals (9,999 resamples); MDE: the MAE "
+                "difference a 5% test detects with 80% power.")
+        g = result.get("gate_deal")
+        if g and g["issues"]:
+            foot += (f"\nGate: deal on {g['deal']['issues']} of {g['issues']} issues with a "
+                     f"reference point; the outcome stayed there after "
+                     f"{_num(100 * g['deal']['stayed'], 0)}% of deals and "
+                     f"{_num(100 * g['no deal']['stayed'], 0)}% of no-deals; Brier of "
+                     f"P(moves) {g['brier']:.2f} (always deal "
+                     f"{g['baselines']['always deal']:.2f}, coin 0.25).")
+        text = render(t, foot)
     emit(text, output)
