@@ -188,8 +188,8 @@ def test_scores_by_hand_on_made_up_cases(monkeypatch):
     assert r["brier"] == pytest.approx((0.04 + 0.49 + 0.81) / 3)
     assert r["baselines"] == {"always no deal": 0.0, "always deal": 1.0, "base rate": 0.0,
                               "coin": 0.25}
-    assert whether.verdict(r).startswith("the baselines win: Brier 0.447 against always "
-                                         "no deal 0.000, worse by 0.447")
+    assert whether.verdict(r).startswith("the baselines win: Brier 0.447 against the best "
+                                         "baseline, always no deal, 0.000, worse by 0.447")
 
 
 # --- the command, in a fresh process ---------------------------------------------------
@@ -211,6 +211,18 @@ def test_command_json_layout_and_brier_by_hand(shared):
     assert out["brier"] == pytest.approx(model)
     assert out["baselines"] == pytest.approx(base)
     assert len(out["cases"]) == len(whether.load_cases())
+    y = np.array([r["outcome"] for r in out["cases"]])
+    p = np.clip([r["p_deal"] for r in out["cases"]], 1e-3, 1 - 1e-3)
+    assert out["log"] == pytest.approx(float(np.mean(-np.log(np.where(y == 1, p, 1 - p)))))
+    assert out["baselines_log"]["coin"] == pytest.approx(np.log(2))
+    assert sum(c["n"] for c in out["calibration"]) == len(y)
+
+
+def test_same_seed_same_output(shared):
+    data = _data(shared)
+    runs = [_run("-f", "json", "-n", "30", "--seed", "7", "--data", str(data)).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and json.loads(runs[0])["seed"] == 7
 
 
 def test_command_table_prints_the_cases_and_a_verdict(shared):

@@ -240,7 +240,7 @@ def whether_backtest(data_dir: Path | None = None, *, draws: int = DRAWS, seed: 
     """Every case's P(deal) and Brier score, the mean Brier score and the baselines'
     (``docs/json-output.md``). Cases whose data file is not available are listed under
     ``skipped`` with the reason, not scored."""
-    from .scores import baselines, brier
+    from .scores import baselines, brier, calibration, log_score
 
     rows, skipped = [], []
     for case in cases if cases is not None else load_cases():
@@ -261,6 +261,9 @@ def whether_backtest(data_dir: Path | None = None, *, draws: int = DRAWS, seed: 
         "brier": brier(p, y),
         "baselines": {name: brier(b, y) for name, b in baselines(y).items()},
         "brier_event": brier(pe, y),
+        "log": log_score(p, y),
+        "baselines_log": {name: log_score(b, y) for name, b in baselines(y).items()},
+        "calibration": calibration(p, y),
         "draws": draws, "seed": seed, "widen": widen,
         "skipped": skipped,
     }
@@ -271,15 +274,14 @@ def verdict(result: dict[str, Any], key: str = "brier") -> str:
     model = result[key]
     best_name, best = min(result["baselines"].items(), key=lambda kv: kv[1])
     if best_name == "base rate":
-        best_name = "base rate, in-sample"
+        best_name = "the base rate (in-sample)"
     coin = result["baselines"]["coin"]
     n = len(result["cases"])
+    against = f"Brier {model:.3f} against the best baseline, {best_name}, {best:.3f}"
     if model < best:
-        head = f"the model wins: Brier {model:.3f} against the best baseline ({best_name}) " \
-               f"{best:.3f}, better by {best - model:.3f}"
+        head = f"the model wins: {against}, better by {best - model:.3f}"
     elif model == best:
-        head = f"a tie: Brier {model:.3f}, the same as the best baseline ({best_name})"
+        head = f"a tie: {against}"
     else:
-        head = f"the baselines win: Brier {model:.3f} against {best_name} {best:.3f}, " \
-               f"worse by {model - best:.3f}"
+        head = f"the baselines win: {against}, worse by {model - best:.3f}"
     return f"{head}; the coin scores {coin:.3f} ({n} cases; lower is better)"

@@ -45,6 +45,12 @@ def render_whether(result: dict[str, Any]) -> str:
     lines = [f"Brier score (mean over {len(result['cases'])} cases): model {result['brier']:.3f}; "
              + "; ".join(f"{k} {v:.3f}" for k, v in result["baselines"].items()),
              "verdict (P(deal)): " + verdict(result),
+             f"log score (p clipped to [0.001, 0.999]): model {result['log']:.3f}; "
+             + "; ".join(f"{k} {v:.3f}" for k, v in result["baselines_log"].items()),
+             "calibration (forecast bin: cases, mean P, observed share [95% Wilson]): "
+             + "; ".join(f"{c['bin']}: {c['n']}, {c['mean_p']:.2f}, {c['observed']:.2f} "
+                         f"[{c['observed_lo']:.2f}, {c['observed_hi']:.2f}]"
+                         for c in result["calibration"]),
              f"event column (P(a deal whose package is the coded event), where a case "
              f"defines one): Brier {result['brier_event']:.3f}; "
              + verdict(result, "brier_event")]
