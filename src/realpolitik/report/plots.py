@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
+import textwrap
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from ..errors import InputError
 from ..models import Result
@@ -53,29 +57,152 @@ def _issue(scenario: Scenario, issue: str | None) -> int:
 
 
 def _anchor_axis(ax, scenario: Scenario, i: int, axis: str = "y") -> None:
+    """Scale limits and the issue's anchors as ticks, each label wrapped (never cut) to
+    the room between its neighbours; :func:`_fit_ticks` narrows them if they still touch."""
     issue = scenario.issues[i]
     lo, hi = issue.scale.min, issue.scale.max
+    pad = 0.03 * (hi - lo)
+    (ax.set_ylim if axis == "y" else ax.set_xlim)(lo - pad, hi + pad)
+    if not issue.anchors:
+        return
+    values = [a.value for a in issue.anchors]
+    labels = [f"{a.value:g}: {a.label}" for a in issue.anchors]
+    gap = min(np.diff(sorted(values)), default=hi - lo) / (hi - lo + 2 * pad)
     if axis == "y":
-        ax.set_ylim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))
+        # as many lines as fit between two ticks, then as few characters per line as that
+        # allows (never under 18: narrow columns squeeze the plot)
+        height_pt = gap * 0.7 * ax.get_figure().get_figheight() * 72
+        lines = max(1, int(height_pt // (1.25 * _TICK_PT)))
+        width = max(18, *(-(-len(t) // lines) for t in labels))
+        width = min(width, 30)
     else:
-        ax.set_xlim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))
-    if issue.anchors:
-        values = [a.value for a in issue.anchors]
-        labels = [f"{a.value:g}: {_short(a.label)}" for a in issue.anchors]
-        (ax.set_yticks if axis == "y" else ax.set_xticks)(values, labels)
-        if axis == "x":
-            matplotlib.artist.setp(ax.get_xticklabels(), rotation=20, ha="right")
+        width_pt = gap * 0.85 * ax.get_figure().get_figwidth() * 72
+        width = max(8, int(width_pt // (0.56 * _TICK_PT)) - 1)
+    ax._rp_anchors = (axis, values, labels)  # re-wrapped by _fit_ticks after a draw
+    _set_anchor_ticks(ax, width)
 
 
-def _short(text: str, width: int = 38) -> str:
+_TICK_PT = 9.0  # tick label size under STYLE (font.size 9, "medium")
+
+
+def _set_anchor_ticks(ax, width: int) -> None:
+    axis, values, labels = ax._rp_anchors
+    wrapped = [textwrap.fill(t, width, break_on_hyphens=False) for t in labels]
+    (ax.set_yticks if axis == "y" else ax.set_xticks)(values, wrapped)
+    ax._rp_anchor_width = width
+
+
+def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _renderer(fig: Figure):
+    """Lay the figure out and draw it (Agg, offscreen); the renderer for measuring."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _collide(a, b, pad: float = 1.0) -> bool:
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > -pad
+            and min(a.y1, b.y1) - max(a.y0, b.y0) > -pad)
+
+
+def _fit_ticks(fig: Figure, passes: int = 5) -> None:
+    """Re-wrap anchor tick labels narrower (x) or wider (y) until neighbours stop touching
+    and none leaves the figure."""
+    for _ in range(passes):
+        renderer = _renderer(fig)
+        changed = False
+        for ax in fig.axes:
+            if not hasattr(ax, "_rp_anchors"):
+                continue
+            axis = ax._rp_anchors[0]
+            ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+            boxes = [t.get_window_extent(renderer) for t in ticks if t.get_text()]
+            frame = fig.bbox
+            clash = any(_collide(a, b, 0) for a, b in itertools.pairwise(boxes))
+            out = any(b.x0 < frame.x0 or b.x1 > frame.x1 for b in boxes)
+            if clash or out:
+                width = ax._rp_anchor_width
+                new = max(6, int(width * 0.8)) if axis == "x" else width + 6
+                if new != width:
+                    _set_anchor_ticks(ax, new)
+                    changed = True
+        if not changed:
+            return
+
+
+def _wrap_title(ax, text: str, share: float = 0.92) -> None:
+    """A title wrapped to about the figure's width (constrained layout does not wrap)."""
+    width = int(share * ax.get_figure().get_figwidth() * 72 // (0.6 * 10.8))
+    ax.set_title(textwrap.fill(text, max(width, 20)))
+
+
+def _leader(label, on: bool) -> None:
+    """A thin line from a stepped-away label back to its point (or none)."""
+    from matplotlib.patches import FancyArrowPatch
+
+    if not on:
+        label.arrowprops, label.arrow_patch = None, None
+        return
+    label.arrowprops = {"arrowstyle": "-", "shrinkA": 0, "shrinkB": 0}
+    label._arrow_relpos = (0.5, 0.0)  # from the label's bottom centre
+    label.arrow_patch = FancyArrowPatch((0, 0), (1, 1), arrowstyle="-", color="0.55",
+                                        linewidth=0.5, shrinkA=0, shrinkB=0)
+
+
+def _repel(fig: Figure, ax, labels: list, pad: float = 2.0, passes: int = 6,
+           leaders: bool = True, obstacles=None) -> None:
+    """Step overlapping annotation labels apart, upward, in a fixed order (lowest first,
+    then leftmost), keep them inside the axes, and raise the top of the axes when a
+    stepped label would leave it.  ``obstacles(renderer)`` gives boxes (display pixels)
+    labels step over as well, e.g. the bubbles of other actors.  Deterministic: no
+    random jitter, a fixed number of passes."""
+    if not labels:
+        return
+    start = [tuple(lab.xyann) for lab in labels]
+    for _ in range(passes):
+        for lab, xy in zip(labels, start, strict=True):
+            lab.xyann = xy
+            _leader(lab, False)
+        renderer = _renderer(fig)
+        frame = ax.get_window_extent(renderer)
+        boxes = [Text.get_window_extent(lab, renderer) for lab in labels]  # no leader
+        order = sorted(range(len(labels)), key=lambda k: (round(boxes[k].y0, 3),
+                                                           round(boxes[k].x0, 3)))
+        placed = list(obstacles(renderer)) if obstacles else []
+        to_points = 72.0 / fig.dpi
+        for k in order:
+            box = boxes[k]
+            dx = max(0.0, frame.x0 + pad - box.x0) - max(0.0, box.x1 - frame.x1 + pad)
+            box = box.translated(dx, 0)
+            moved = True
+            while moved:
+                moved = False
+                for other in placed:
+                    if _collide(box, other, pad):
+                        box = box.translated(0, other.y1 + pad - box.y0)
+                        moved = True
+            placed.append(box)
+            dy = box.y0 - boxes[k].y0
+            x0, y0 = start[k]
+            labels[k].xyann = (x0 + dx * to_points, y0 + dy * to_points)
+            _leader(labels[k], leaders and dy > 4)
+        top = max(b.y1 for b in placed[len(placed) - len(labels):])
+        if top <= frame.y1 - pad:
+            return
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi + (hi - lo) * (top - frame.y1 + 2 * pad) / frame.height * 1.15)
 
 
 @_styled
 def trajectory(result: Result, scenario: Scenario, issue: str | None = None) -> Figure:
     """Every actor's position per round on one issue, the forecast marked."""
     i = _issue(scenario, issue)
-    fig, ax = _figure((8, 4.5))
+    fig, ax = _figure((8, 4.8))
     rounds = int(result.rounds[i])
     xs = np.arange(rounds + 1)
     for a, actor in enumerate(result.actors):
@@ -86,55 +213,92 @@ def trajectory(result: Result, scenario: Scenario, issue: str | None = None) -> 
     forecast = float(result.forecast[i])
     if np.isfinite(forecast):
         ax.axhline(forecast, color="black", linestyle="--", linewidth=1)
-        ax.annotate(f"forecast {forecast:.1f}", (rounds, forecast), textcoords="offset points",
-                    xytext=(4, 4), fontsize=8)
+        # in the right margin, level with its line: clear of the lines and the legend
+        ax.annotate(f"forecast\n{forecast:.1f}", (1.0, forecast),
+                    xycoords=ax.get_yaxis_transform(), textcoords="offset points",
+                    xytext=(4, 0), va="center", fontsize=8, annotation_clip=False)
     ax.set_xlabel("round")
-    ax.set_title(f"{scenario.issues[i].name} — {result.model}")
+    _wrap_title(ax, f"{scenario.issues[i].name} — {result.model}")
     _anchor_axis(ax, scenario, i)
-    ax.legend(fontsize=7, ncols=2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    handles, names = ax.get_legend_handles_labels()
+    if handles:  # below the plot, outside it: never over a line or the forecast
+        fig.legend(handles, names, fontsize=7, ncols=min(5, len(handles)),
+                   loc="outside lower center", frameon=False)
+    _fit_ticks(fig)
     return fig
 
 
 @_styled
 def actor_map(scenario: Scenario, issue: str | None = None) -> Figure:
-    """Position against capability × salience: one bubble per actor with a stance."""
+    """Position against capability × salience: one bubble per actor with a stance, each
+    named above its bubble (actors on the same spot share one label) and labels stepped
+    apart so none covers another."""
     i = _issue(scenario, issue)
-    fig, ax = _figure((8, 4.5))
+    fig, ax = _figure((8, 4.8))
     x = scenario.position[:, i]
     weight = scenario.capability * scenario.salience[:, i]
     keep = ~np.isnan(x)
-    size = 40 + 600 * weight[keep] / max(weight[keep].max(), 1e-12)
-    ax.scatter(x[keep], weight[keep], s=size, alpha=0.5, edgecolors="black", linewidths=0.5)
+    size = np.zeros_like(weight)
+    size[keep] = 40 + 600 * weight[keep] / max(weight[keep].max(), 1e-12)
+    ax.scatter(x[keep], weight[keep], s=size[keep], alpha=0.5, edgecolors="black",
+               linewidths=0.5)
+    spots: dict[tuple[float, float], list[int]] = {}
     for a in np.flatnonzero(keep):
-        ax.annotate(scenario.actor_ids[a], (x[a], weight[a]), fontsize=7,
-                    textcoords="offset points", xytext=(0, 6), ha="center")
+        spots.setdefault((round(float(x[a]), 6), round(float(weight[a]), 6)), []).append(a)
+    labels = []
+    for (px, py), members in spots.items():
+        radius = np.sqrt(max(size[m] for m in members)) / 2  # marker size is an area, pt²
+        names = "\n".join(scenario.actor_ids[m] for m in members)
+        labels.append(ax.annotate(names, (px, py), fontsize=7, textcoords="offset points",
+                                  xytext=(0, radius + 2.5), ha="center", va="bottom",
+                                  linespacing=1.0))
     ax.set_ylabel("capability × salience")
-    ax.set_title(f"{scenario.issues[i].name}: who wants what, with how much weight")
+    ax.set_ylim(0, max(float(weight[keep].max()), 1e-12) * 1.2)
+    _wrap_title(ax, f"{scenario.issues[i].name}: who wants what, with how much weight")
     _anchor_axis(ax, scenario, i, axis="x")
+    _fit_ticks(fig)
+    centres = np.column_stack([x[keep], weight[keep]])
+    radii = np.sqrt(size[keep]) / 2 * fig.dpi / 72  # px
+
+    def bubbles(_renderer) -> list[Bbox]:
+        return [Bbox.from_bounds(cx - r, cy - r, 2 * r, 2 * r)
+                for (cx, cy), r in zip(ax.transData.transform(centres), radii, strict=True)]
+
+    _repel(fig, ax, labels, obstacles=bubbles)
     return fig
 
 
 @_styled
 def distribution(forecasts: np.ndarray, scenario: Scenario, issue: str | None = None,
                  model: str = "") -> Figure:
-    """Histogram of Monte Carlo forecasts ``[N, I]`` on one issue, with 5/50/95 % lines."""
+    """Histogram of Monte Carlo forecasts ``[N, I]`` on one issue, with 5/50/95 % lines,
+    their labels in the headroom above the bars."""
     i = _issue(scenario, issue)
     values = forecasts[:, i]
     values = values[np.isfinite(values)]
     if values.size == 0:
         raise InputError(f"no finite forecasts for issue '{scenario.issue_ids[i]}'")
-    fig, ax = _figure((8, 3.5))
+    fig, ax = _figure((8, 3.8))
     issue_obj = scenario.issues[i]
-    ax.hist(values, bins=40, range=(issue_obj.scale.min, issue_obj.scale.max), color="#5b8db8")
-    for q, style, height in ((5, ":", 0.95), (50, "--", 0.83), (95, ":", 0.71)):
+    counts, _, _ = ax.hist(values, bins=40, range=(issue_obj.scale.min, issue_obj.scale.max),
+                           color="#5b8db8")
+    peak = max(float(counts.max()), 1.0)
+    ax.set_ylim(0, peak * 1.4)
+    mid = (issue_obj.scale.min + issue_obj.scale.max) / 2
+    labels = []
+    for q, style in ((5, ":"), (50, "--"), (95, ":")):
         v = float(np.percentile(values, q))
         ax.axvline(v, color="black", linestyle=style, linewidth=1)
-        # staggered heights: the three labels stay apart on a narrow distribution
-        ax.annotate(f"{q}%: {v:.1f}", (v, ax.get_ylim()[1] * height), fontsize=7,
-                    textcoords="offset points", xytext=(3, 0))
+        right = v <= mid  # the label on the side with more room
+        labels.append(ax.annotate(f"{q}%: {v:.1f}", (v, peak * 1.04), fontsize=7,
+                                  textcoords="offset points", xytext=(3 if right else -3, 0),
+                                  ha="left" if right else "right", va="bottom"))
     ax.set_ylabel("draws")
-    ax.set_title(f"{issue_obj.name} — forecast distribution ({model}, {values.size:,} draws)")
+    _wrap_title(ax, f"{issue_obj.name} — forecast distribution ({model}, "
+                    f"{values.size:,} draws)")
     _anchor_axis(ax, scenario, i, axis="x")
+    _fit_ticks(fig)
+    _repel(fig, ax, labels, leaders=False)
     return fig
 
 
@@ -149,7 +313,7 @@ def tornado(frame: pd.DataFrame, scenario: Scenario, issue: str | None = None,
     if rows.empty:
         raise InputError(f"no sensitivity rows for issue '{issue_id}'")
     rows = rows.iloc[::-1]
-    fig, ax = _figure((8, 0.35 * len(rows) + 1.5))
+    fig, ax = _figure((8, 0.35 * len(rows) + 1.6))
     labels = [f"{r.actor} {r.input}" + (
         f" on {r.input_issue}" if getattr(r, "input_issue", "") not in ("", issue_id) else "")
         for r in rows.itertuples()]
@@ -160,34 +324,55 @@ def tornado(frame: pd.DataFrame, scenario: Scenario, issue: str | None = None,
     ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(range(len(rows)), labels)
     ax.set_xlabel("forecast (red: input at its low end; blue: at its high end)")
-    ax.set_title(f"{scenario.issues[i].name}: what moves the forecast")
+    _wrap_title(ax, f"{scenario.issues[i].name}: what moves the forecast")
     return fig
+
+
+def _grid(n: int) -> tuple[int, int]:
+    """Rows and columns for ``n`` small panels: 1–3 side by side, then 2–4 columns."""
+    if n <= 3:
+        return 1, n
+    cols = 2 if n == 4 else 3 if n <= 6 else 4
+    return -(-n // cols), cols
 
 
 @_styled
 def whatif(table: pd.DataFrame, overlay: str | None = None) -> Figure:
-    """Baseline against what-if forecast per issue and model (``analysis.whatif.compare``)."""
+    """Baseline against what-if forecast per issue and model (``analysis.whatif.compare``),
+    one panel per model in a grid of up to four columns."""
     rows = table if overlay is None else table[table["overlay"] == overlay]
     if rows.empty:
         raise InputError(f"no what-if rows for '{overlay}'")
     models = list(dict.fromkeys(rows["model"]))
     issues = list(dict.fromkeys(rows["issue"]))
-    fig, axes = _figure((3.2 * len(models) + 1.5, 3.8), 1, len(models), sharey=True,
-                        squeeze=False)
-    for ax, model in zip(axes[0], models, strict=True):
+    nrows, ncols = _grid(len(models))
+    panel_h = 0.22 * len(issues) + 0.9
+    fig, axes = _figure((min(10.0, 2.6 * ncols + 1.6), panel_h * nrows + 0.8), nrows, ncols,
+                        sharey=True, squeeze=False)
+    flat = list(axes.flat)
+    for ax in flat[len(models):]:
+        fig.delaxes(ax)
+    y = np.arange(len(issues))
+    for ax, model in zip(flat, models, strict=False):
         sub = rows[rows["model"] == model].set_index("issue").reindex(issues)
-        y = np.arange(len(issues))
         ax.scatter(sub["baseline"], y, marker="o", color="grey", label="baseline")
         ax.scatter(sub["whatif"], y, marker=">", color="#c0504d", label="what-if")
         if "claim" in sub and sub["claim"].notna().any():
             ax.scatter(sub["claim"], y, marker="*", s=80, color="#4f81bd", label="article")
         for k, (b, w) in enumerate(zip(sub["baseline"], sub["whatif"], strict=True)):
             ax.plot([b, w], [k, k], color="grey", linewidth=0.8)
-        ax.set_title(model)
+        ax.set_title(model, fontsize=9)
         ax.set_xlim(-3, 103)
-    axes[0][0].set_yticks(range(len(issues)), issues)
-    axes[0][-1].legend(fontsize=7, loc="lower right")
-    fig.suptitle(overlay or "what-if")
+        ax.set_xticks([0, 50, 100])
+        ax.set_yticks(y, issues)
+        ax.tick_params(labelsize=7)
+    handles: dict[str, object] = {}
+    for ax in flat[: len(models)]:
+        for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(name, handle)
+    fig.legend(list(handles.values()), list(handles), fontsize=7, ncols=len(handles),
+               loc="outside lower center", frameon=False)
+    fig.suptitle(overlay or "what-if", fontsize=10)
     return fig
 
 
@@ -250,8 +435,7 @@ def deal_slice(scenario: Scenario, x_issue: str | None = None, y_issue: str | No
     centre = sl.held
     gx, gy = np.meshgrid(sl.xs, sl.ys)
     labels, judged, inside = sl.labels, sl.judged, sl.inside
-    fig = Figure(figsize=(7, 5.5))
-    ax = fig.subplots()
+    fig, ax = _figure((7.5, 5.5))
     ax.contourf(gx, gy, inside.reshape(gx.shape).astype(float), levels=[0.5, 1.5],
                 colors=["#9ecae1"], alpha=0.8)
     colours = matplotlib.colormaps["tab10"]
@@ -262,18 +446,22 @@ def deal_slice(scenario: Scenario, x_issue: str | None = None, y_issue: str | No
             continue
         ax.contour(gx, gy, mask, levels=[0.5], colors=[colours(j % 10)], linewidths=1.2)
         handles.append(Line2D([], [], color=colours(j % 10), label=label))
-    ax.plot(sq[x_issue], sq[y_issue] if y_issue else 0.5, "ks", label="status quo")
+    # unclipped: a status quo on the scale's edge stays visible
+    ax.plot(sq[x_issue], sq[y_issue] if y_issue else 0.5, "ks", label="status quo",
+            clip_on=False)
     if summary["package"]:
         ax.plot(summary["package"][x_issue],
                 summary["package"][y_issue] if y_issue else 0.5, "r*", markersize=12,
-                label="package")
+                label="package", clip_on=False)
     handles.append(Patch(color="#9ecae1", label="win-set"))
-    ax.legend(handles=[*handles, *ax.lines], fontsize=7, loc="best")
+    # beside the plot: inside it would cover the regions it explains
+    ax.legend(handles=[*handles, *ax.lines], fontsize=7, loc="upper left",
+              bbox_to_anchor=(1.02, 1.0), borderaxespad=0, frameon=False)
     ax.set_xlabel(x_issue)
     ax.set_ylabel(y_issue or "")
     fixed = [f"{i} = {centre[i]:.0f}" for i in package if i not in (x_issue, y_issue)]
-    ax.set_title(("deal" if summary["deal"] else "no deal") + ": acceptance regions"
-                 + (f" (at {', '.join(fixed)})" if fixed else ""))
+    _wrap_title(ax, ("deal" if summary["deal"] else "no deal") + ": acceptance regions"
+                + (f" (at {', '.join(fixed)})" if fixed else ""))
     return fig
 
 
