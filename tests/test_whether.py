@@ -262,3 +262,40 @@ def test_bad_case_file_one_line_exit_2(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("realpolitik: error: ")
     assert str(bad) in lines[0] and "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--draws", "0"], "--draws"),
+    (["-f", "csv"], "csv"),
+    (["--widen", "-1"], "widen"),
+])
+def test_usage_errors_are_one_line(capsys, tmp_path, args, words):
+    from realpolitik.cli import main
+
+    code = main(["backtest", "whether", "--data", str(tmp_path), *args])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and words in err
+
+
+def test_output_directory_refused_before_any_case_runs(capsys, tmp_path):
+    import time
+
+    from realpolitik.cli import main
+
+    target = tmp_path / "out.json"
+    target.mkdir()
+    start = time.perf_counter()
+    assert main(["backtest", "whether", "-o", str(target)]) == 2
+    assert time.perf_counter() - start < 5
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_data_folder_defaults_to_the_shared_variable(monkeypatch, tmp_path):
+    from realpolitik.cli.whether import data_folder
+
+    monkeypatch.setenv("REALPOLITIK_SHARED", str(tmp_path))
+    assert data_folder(None) == tmp_path / "data"
+    assert data_folder(tmp_path / "x") == tmp_path / "x"
+    monkeypatch.delenv("REALPOLITIK_SHARED")
+    assert data_folder(None) is None
