@@ -10,11 +10,12 @@
 Each timing is the best of three runs after a warm-up (compilation excluded), as wall-clock
 seconds and as process CPU seconds (the sum over threads: on a machine shared with other
 jobs, CPU time is what the run itself costs; with NUMBA_NUM_THREADS=1 it is the one-core
-wall time of a quiet machine).
+wall time of a quiet machine). The load average is printed at the start and the end.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -50,8 +51,13 @@ def bench(name: str, sc: rp.Scenario) -> None:
     print(f"| {name} | levers | | | {levers} |")
 
 
+def load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def main() -> None:
     sc = rp.load(sys.argv[1]) if len(sys.argv) > 1 else rp.load("russia-japan")
+    print(f"load average (1, 5, 15 min) at the start: {load()}")
     print("| scenario | widen | P(deal) | feasibility only, s | P(deal) + package "
           "(sampling included), s |")
     print("|---|---|---|---|---|")
@@ -59,6 +65,7 @@ def main() -> None:
     if len(sys.argv) == 1:
         for snap in builtin_overlays("russia-japan", "snapshots"):
             bench(snap, apply(sc, load_overlay(snap)))
+    print(f"load average at the end: {load()}")
 
 
 if __name__ == "__main__":
