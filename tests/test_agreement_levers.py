@@ -81,3 +81,19 @@ def test_pairs_combine_a_red_line_with_a_position() -> None:
     for part in pair.parts:  # neither part alone does it, on the grid; both together do
         assert brute(part.apply(sc))[0]
     assert not brute(pair.apply(sc))[0]
+
+
+def test_two_vetoes_dropped_together_open_a_deal_neither_opens_alone() -> None:
+    # both hawks sit on the status quo and accept nothing
+    stances = [*ONE, ("a-hawk", "x", 0, 1.0), ("a-hawk2", "x", 0, 1.0)]
+    agreement = {**TWO_PARTIES, "parties": [
+        {"id": "A", "negotiator": "a-lead", "vetoes": ["a-hawk", "a-hawk2"], "group": "a"},
+        {"id": "B", "negotiator": "b-lead"}]}
+    sc = scenario(stances, agreement, {"x": 0})
+    levers = find_levers(sc)
+    assert not [r for r in levers if r.change == "party veto dropped"]
+    (pair,) = [r for r in levers if r.change == "pair: party veto dropped + party veto dropped"]
+    assert pair.size == 2 and {p.actor for p in pair.parts} == {"a-hawk", "a-hawk2"}
+    for part in pair.parts:
+        assert not brute(part.apply(sc))[0]
+    assert brute(pair.apply(sc))[0] and pair.effect.startswith("opens")

@@ -21,10 +21,11 @@ as such (0–1); capability as a share of its value; a veto dropped or added cou
 are ranked by size. Then **pairs**: for the ten smallest graded single levers of any kind
 (position, salience, capability, red line, quota), every two are moved together along the
 fractions 0.1, …, 0.9 of each one's own single change, and a pair is kept when it flips the
-answer with a total size below the smaller of its two single changes — two modest moves
-that together do what neither does alone, more cheaply. A veto dropped or added is all or
-nothing: it alone already flips the answer, so it never makes a cheaper pair. With draws,
-rows are re-ranked by the gain in P(deal).
+answer with a total size below the smaller of its two single changes (by more than 0.001,
+the precision of the single sizes) — two modest moves that together do what neither does
+alone, more cheaply. A veto dropped or added is all or nothing, so it is paired only with
+another: two veto changes that together flip the answer where neither does alone (size 2).
+With draws, rows are re-ranked by the gain in P(deal).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ GRID_SALIENCE = 101
 HALVINGS = 10
 PAIR_FRACTIONS = np.linspace(0.1, 1.0, 10)
 PAIR_TOP = 10  # pairs are sought among this many of the smallest graded single levers
+PAIR_MARGIN = 1e-3  # a pair must beat its smaller single change by more than this (sizes
+# are located to about 1/2000 of their range: a smaller saving is the search's precision)
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,12 @@ class Lever:
     def shown(self, value: float | None) -> str:
         if value is None:
             return "—"
-        return (f"{value:.3f}" if self.change == "salience" or self.change.startswith("quota")
-                else f"{value:.1f}")
+        if self.change == "salience" or self.change.startswith("quota"):
+            return f"{value:.3f}"
+        return f"{value:.2g}" if 0 < abs(value) < 0.1 else f"{value:.1f}"  # not "0.0"
+
+    def size_text(self) -> str:
+        return f"{self.size:.3f}" if self.size == 0 or self.size >= 0.001 else f"{self.size:.1e}"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"actor": self.actor, "issue": self.issue, "change": self.change,
@@ -304,22 +311,28 @@ def _structural_levers(sc: Scenario, params: model.AgreementParams,
             found = bisect(lever, party.quota, end, 1.0)
             if found:
                 out.append(found)
+    out.extend(lever for lever in _all_or_nothing(sc, want) if deal_in(lever, None) == want)
+    return out
+
+
+def _all_or_nothing(sc: Scenario, want: bool) -> list[Lever]:
+    """The veto changes (size 1): with no deal, each party or outside veto dropped; with a
+    deal, each member of a party besides its negotiator and vetoes added as a party veto."""
+    ag = sc.agreement
+    assert ag is not None
+    out = []
+    for k, party in enumerate(ag.parties):
         if want:
             changes = [("party veto dropped", v) for v in party.vetoes]
         else:  # an actor of the party who must now also accept
-            changes = [("party veto added", m) for m in members
+            changes = [("party veto added", m) for m in ag.members(party, sc.actors)
                        if m != party.negotiator and m not in party.vetoes]
-        for change, actor in changes:
-            lever = Lever(actor=actor, issue=None, change=change, before=None, after=None,
-                          size=1.0, target=k)
-            if deal_in(lever, None) == want:
-                out.append(lever)
+        out += [Lever(actor=actor, issue=None, change=change, before=None, after=None,
+                      size=1.0, target=k) for change, actor in changes]
     if want:
-        for k, veto in enumerate(ag.vetoes):
-            lever = Lever(actor=veto.actor, issue=None, change="outside veto dropped",
-                          before=None, after=None, size=1.0, target=k)
-            if deal_in(lever, None):
-                out.append(lever)
+        out += [Lever(actor=veto.actor, issue=None, change="outside veto dropped",
+                      before=None, after=None, size=1.0, target=k)
+                for k, veto in enumerate(ag.vetoes)]
     return out
 
 
@@ -333,11 +346,18 @@ def _pairs(sc: Scenario, params: model.AgreementParams, singles: list[Lever],
         if (x.actor, x.issue, x.change, x.target) == (y.actor, y.issue, y.change, y.target):
             continue
         for fx, fy in itertools.product(PAIR_FRACTIONS[:-1], PAIR_FRACTIONS[:-1]):
-            if fx * x.size + fy * y.size >= min(x.size, y.size):
-                continue  # cannot beat the smaller single change
+            if fx * x.size + fy * y.size >= min(x.size, y.size) - PAIR_MARGIN:
+                continue  # cannot beat the smaller single change by more than its precision
             px, py = _partial(x, fx), _partial(y, fy)
             owners.append((x, y, px, py))
             configs.append((px, py))
+    # two veto changes that together flip the answer where neither does alone (size 2)
+    flipped = {(r.change, r.actor, r.target) for r in singles}
+    lone = [r for r in _all_or_nothing(sc, want)
+            if (r.change, r.actor, r.target) not in flipped]
+    for x, y in itertools.combinations(lone, 2):
+        owners.append((x, y, x, y))
+        configs.append((x, y))
     if not owners:
         return []
     flags = _configs_deal(sc, params, configs) == want
@@ -348,10 +368,14 @@ def _pairs(sc: Scenario, params: model.AgreementParams, singles: list[Lever],
         size = px.size + py.size
         key = (id(x), id(y))
         if key not in best or size < best[key].size:
-            best[key] = Lever(actor=f"{x.actor} + {y.actor}", issue=f"{x.issue} + {y.issue}",
+            best[key] = Lever(actor=_join(x.actor, y.actor), issue=_join(x.issue, y.issue),
                               change=f"pair: {x.change} + {y.change}", before=None,
                               after=None, size=size, parts=(px, py))
     return sorted(best.values(), key=lambda r: r.size)[:10]
+
+
+def _join(a: str | None, b: str | None) -> str | None:
+    return " + ".join(v for v in (a, b) if v) or None
 
 
 def _effect(sc: Scenario, lever: Lever, params: model.AgreementParams, want: bool) -> str:

@@ -130,7 +130,7 @@ def levers(
                                                           "ΔP(deal)") else "left")
     for k, r in enumerate(rows, 1):
         cells = [str(k), r.actor or "—", r.issue or "—", r.change, r.shown(r.before),
-                 r.shown(r.after), f"{r.size:.3f}", r.effect]
+                 r.shown(r.after), r.size_text(), r.effect]
         if draws is not None:
             cells.append("—" if r.gain is None else f"{r.gain:+.3f}")
         table.add_row(*cells)

@@ -332,6 +332,6 @@ def deal_section(sc: Scenario, draws: int, seed: int) -> list[str]:
                    + ("break the deal" if result.deal else "open a deal") + "</h3>")
         out.append(_table(["actor", "issue", "change", "from", "to", "size", "effect"], [
             [escape(r.actor or "—"), escape(r.issue or "—"), escape(r.change),
-             r.shown(r.before), r.shown(r.after), f"{r.size:.3f}", escape(r.effect)]
+             r.shown(r.before), r.shown(r.after), r.size_text(), escape(r.effect)]
             for r in levers], numeric={3, 4, 5}))
     return out
