@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 import unicodedata
 
@@ -143,3 +144,30 @@ def test_no_change_is_a_no_op(name: str) -> None:
                 and np.array_equal(out.position, base.position, equal_nan=True)
                 and np.array_equal(out.salience, base.salience))
         assert not same, f"{name} changes[{k}] changes nothing"
+
+
+def test_name_at_overlay_loads_a_builtin_with_a_snapshot_or_whatif_applied(capsys) -> None:
+    import realpolitik as rp
+    from realpolitik import scenarios
+    from realpolitik.analysis.whatif import apply, builtin_overlays, load_overlay
+    from realpolitik.cli import main
+    from realpolitik.errors import InputError
+
+    base = scenarios.load(scenarios.DEFAULT)
+    for kind in ("snapshots", "whatifs"):
+        for stem in builtin_overlays(scenarios.DEFAULT, kind):
+            got = rp.load(f"{scenarios.DEFAULT}@{stem}")
+            want = apply(base, load_overlay(stem, scenarios.DEFAULT))
+            assert got.model_dump() == want.model_dump() and got.name.endswith(stem)
+    assert rp.load(f"{scenarios.DEFAULT}@2026-02").as_of.isoformat() == "2026-02-07"
+    with pytest.raises(InputError, match="matches several"):
+        rp.load(f"{scenarios.DEFAULT}@20")
+    with pytest.raises(InputError, match="no overlay file or built-in overlay 'nope'"):
+        rp.load(f"{scenarios.DEFAULT}@nope")
+    assert main(["scenarios"]) == 0  # the listing names every overlay as NAME@STEM
+    out = capsys.readouterr().out
+    for stem in builtin_overlays() + builtin_overlays(kind="snapshots"):
+        assert f"{scenarios.DEFAULT}@{stem}" in out
+    code = main(["forecast", f"{scenarios.DEFAULT}@2016-12", "-m", "compromise", "-f", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["scenario"] == f"{scenarios.DEFAULT}.2016-12-nagato"

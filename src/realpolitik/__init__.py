@@ -47,17 +47,27 @@ def __getattr__(name: str) -> Any:
 
 
 def load(name_or_path: str | Path, *, fmt: str | None = None, **options: object) -> Scenario:
-    """A built-in scenario by name, or a scenario file in any supported format."""
+    """A built-in scenario by name, or a scenario file in any supported format.
+
+    ``NAME@OVERLAY`` is a built-in scenario with one of its snapshots or what-ifs applied,
+    by name or unique prefix: ``russia-japan@2026-02``, ``russia-japan@000``."""
     from . import io, scenarios
 
     text = str(name_or_path)
     if isinstance(name_or_path, str) and text in scenarios.names():
         return scenarios.load(text)
+    base, at, overlay = text.partition("@")
+    if isinstance(name_or_path, str) and at and base in scenarios.names() \
+            and not Path(text).exists():
+        from .analysis.whatif import apply, load_overlay
+
+        return apply(scenarios.load(base), load_overlay(overlay, base))
     path = Path(name_or_path)
     if not path.exists() and isinstance(name_or_path, str) and "/" not in text \
             and "." not in text:
         raise InputError(f"no built-in scenario or file '{text}'", field="SCENARIO",
-                         allowed=", ".join(scenarios.names()) + ", or a path to a file")
+                         allowed=", ".join(scenarios.names()) + " (NAME@SNAPSHOT or "
+                         "NAME@WHATIF for one of its overlays), or a path to a file")
     return io.read(path, fmt=fmt, **options)
 
 

@@ -25,10 +25,9 @@ import math
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -55,6 +54,9 @@ from ..scenario import (
     Source,
 )
 from ..scenarios import DEFAULT, folder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Overlay",
@@ -534,6 +536,8 @@ def compare(
                     row["whatif_p05"] = math.nan if lo is None else float(lo[j])
                     row["whatif_p95"] = math.nan if hi is None else float(hi[j])
                 rows.append(row)
+    import pandas as pd
+
     return pd.DataFrame(rows)
 
 

@@ -25,13 +25,23 @@ def scenarios() -> None:
     """List the built-in scenarios."""
     from rich.table import Table
 
-    table = Table(title="built-in scenarios")
+    from ..analysis.whatif import apply, builtin_overlays, load_overlay
+
+    table = Table(title="built-in scenarios (NAME@OVERLAY, e.g. russia-japan@2026-02, loads "
+                  "one with a snapshot or what-if applied: every command takes it)")
     for col in ("name", "title", "as of", "actors", "issues"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col != "title")
     for name in builtin.names():
         sc = builtin.load(name)
         table.add_row(name, sc.title, str(sc.as_of or ""), str(len(sc.actors)),
                       str(len(sc.issues)))
+        for kind in ("snapshots", "whatifs"):
+            for stem in builtin_overlays(name, kind):
+                ov = load_overlay(stem, name)
+                applied = apply(sc, ov)
+                table.add_row(f"{name}@{stem}", f"{kind[:-1]}: {ov.title or ''}",
+                              str(applied.as_of or ""), str(len(applied.actors)),
+                              str(len(applied.issues)))
     _print(table)
 
 
