@@ -207,8 +207,23 @@ def test_whatif_is_a_grid_and_clean(rj) -> None:
             assert {t.get_text() for t in ax.get_yticklabels()} == issues
 
 
-def test_timeline(rj) -> None:
-    assert_clean(plots.timeline(load_timeline(rj.name).to_frame()))
+@pytest.mark.parametrize("since", [None, "2016"])
+def test_timeline(rj, since) -> None:
+    frame = load_timeline(rj.name).to_frame()
+    fig = plots.timeline(frame, since=since)
+    assert_clean(fig)
+    shown = " ".join(" ".join(t.get_text().split()) for t in fig.axes[0].texts)
+    assert "…" not in shown
+    for event in frame["event"] if since is None else frame[frame["date"] >= since]["event"]:
+        assert " ".join(event.split()) in shown  # whole, wrapped but never cut
+
+
+def test_distribution_of_a_real_simulation(rj) -> None:
+    from realpolitik.analysis.montecarlo import simulate
+
+    mc = simulate(rj, "compromise", 300, 0, widen=0.1)
+    for issue in rj.issue_ids:
+        assert_clean(plots.distribution(mc.forecasts, rj, issue, mc.model))
 
 
 def test_deal_slice(rj) -> None:

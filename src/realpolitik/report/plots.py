@@ -69,12 +69,11 @@ def _anchor_axis(ax, scenario: Scenario, i: int, axis: str = "y") -> None:
     labels = [f"{a.value:g}: {a.label}" for a in issue.anchors]
     gap = min(np.diff(sorted(values)), default=hi - lo) / (hi - lo + 2 * pad)
     if axis == "y":
-        # as many lines as fit between two ticks, then as few characters per line as that
-        # allows (never under 18: narrow columns squeeze the plot)
+        # as many lines as fit between two ticks (at most three: a tall block reads
+        # badly), then as few characters per line as that allows, within 18–30
         height_pt = gap * 0.7 * ax.get_figure().get_figheight() * 72
-        lines = max(1, int(height_pt // (1.25 * _TICK_PT)))
-        width = max(18, *(-(-len(t) // lines) for t in labels))
-        width = min(width, 30)
+        lines = min(3, max(1, int(height_pt // (1.25 * _TICK_PT))))
+        width = min(30, max(18, *(-(-len(t) // lines) for t in labels)))
     else:
         width_pt = gap * 0.85 * ax.get_figure().get_figwidth() * 72
         width = max(8, int(width_pt // (0.56 * _TICK_PT)) - 1)
@@ -90,10 +89,6 @@ def _set_anchor_ticks(ax, width: int) -> None:
     wrapped = [textwrap.fill(t, width, break_on_hyphens=False) for t in labels]
     (ax.set_yticks if axis == "y" else ax.set_xticks)(values, wrapped)
     ax._rp_anchor_width = width
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _renderer(fig: Figure):
@@ -377,25 +372,40 @@ def whatif(table: pd.DataFrame, overlay: str | None = None) -> Figure:
 
 
 @_styled
-def timeline(events: pd.DataFrame, since: str | None = None) -> Figure:
-    """Dated events (a frame with ``date`` and ``event`` columns) on a time axis."""
+def timeline(events: pd.DataFrame, since: str | None = None, width: int = 100) -> Figure:
+    """Dated events (a frame with ``date`` and ``event`` columns): a dot per event on a
+    time axis, and beside the axis, level with its dot, the event's text in full (wrapped
+    to ``width`` characters, never cut)."""
     rows = events if since is None else events[events["date"] >= since]
     if rows.empty:
         raise InputError("no events to plot")
     years = [float(d[:4]) + (int(d[5:7]) - 1) / 12 if len(d) >= 7 else float(d[:4])
              for d in rows["date"]]
-    fig, ax = _figure((9, 0.28 * len(rows) + 1.2))
-    y = np.arange(len(rows))[::-1]
-    ax.scatter(years, y, s=12, color="#4f81bd")
-    for yy, year, text, date in zip(y, years, rows["event"], rows["date"], strict=True):
-        ax.annotate(f"{date}  {_short(str(text), 70)}", (year, yy), fontsize=6.5,
-                    textcoords="offset points", xytext=(5, -2))
+    texts = [textwrap.fill(f"{date}  {text}", width, subsequent_indent="    ",
+                           break_on_hyphens=False)
+             for date, text in zip(rows["date"], rows["event"], strict=True)]
+    lines = np.array([t.count("\n") + 1 for t in texts], dtype=float)
+    gap = 0.5  # between two events, in lines
+    # each event takes its own height: first at the top, stacked down
+    tops = np.concatenate([[0.0], np.cumsum(lines + gap)[:-1]])
+    y = -(tops + lines / 2)
+    line_in = 6.5 * 1.25 / 72
+    fig, ax = _figure((10, float(np.sum(lines + gap)) * line_in + 1.1))
+    span = max(years) - min(years)
+    right = max(years) + 0.03 * span + 0.5
+    ax.hlines(y, years, right, color="0.85", linewidth=0.5)
+    ax.scatter(years, y, s=12, color="#4f81bd", zorder=3)
+    for yy, text in zip(y, texts, strict=True):
+        # in the margin right of the axes, level with its dot (and its guide line)
+        ax.annotate(text, (1.0, yy), xycoords=ax.get_yaxis_transform(), xytext=(4, 0),
+                    textcoords="offset points", fontsize=6.5, va="center",
+                    linespacing=1.1, annotation_clip=False)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
+    ax.set_ylim(-float(np.sum(lines + gap)) + gap / 2, gap / 2)
+    ax.set_xlim(min(years) - 0.03 * span - 0.5, right)
     ax.set_xlabel("year")
-    span = max(years) - min(years)
-    ax.set_xlim(min(years) - 0.02 * span - 0.5, max(years) + 0.6 * span + 1)
-    ax.set_title("timeline")
+    ax.set_title("timeline", loc="left")
     return fig
 
 
