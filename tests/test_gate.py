@@ -104,6 +104,11 @@ def test_deterministic(hand) -> None:
     a, da = gate_forecasts(hand)
     b, db = gate_forecasts(hand, seed=7)
     assert a.tobytes() == b.tobytes() and da == db
+    # reusing the solved sections for another package rule changes nothing
+    for package in ("nash", "compromise"):
+        fresh, fd = gate_forecasts(hand, package=package)
+        again, ad = gate_forecasts(hand, package=package, built=da)
+        assert fresh.tobytes() == again.tobytes() and fd == ad
 
 
 def test_rules() -> None:

@@ -249,12 +249,13 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
     if gates and ("compromise", "council") not in forecasts:
         forecasts[("compromise", "council")] = deu_forecasts(
             used, "compromise", "council", seed=seed, institutions=institutions)[0]
-    whether = None
+    whether, built = None, None
     for model in gates:
+        # the deal calls are the same for every package rule: solved once
         f, details = gate_forecasts(used, package=DEU_MODELS[model], seed=seed,
-                                    institutions=institutions)
-        if whether is None:  # the deal calls are the same for every package rule
-            whether = gate_whether(used, details)
+                                    institutions=institutions, built=built)
+        if built is None:
+            built, whether = details, gate_whether(used, details)
         forecasts[(model, "council")] = f
         deals = [g.deal for g in details if g.deal is not None]
         failed = [g.note for g in details if g.era is None]

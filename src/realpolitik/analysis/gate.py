@@ -260,12 +260,15 @@ def gate_issue(data: DeuData, r: int, *, params: Any = None) -> GateIssue:
 
 
 def gate_forecasts(data: DeuData, *, package: str = "nash", params: Any = None,
-                   seed: int = 0, institutions: str = "average"
+                   seed: int = 0, institutions: str = "average",
+                   built: list[GateIssue] | None = None
                    ) -> tuple[np.ndarray, list[GateIssue]]:
     """The gate's forecast for every issue of ``data`` and what it built for each. Issues
     without a reference point take the compromise model's forecast under the ``council``
     weights; an issue whose procedure, voting rule or era the rules do not know gets no
-    forecast (NaN) and the reason in its ``note``."""
+    forecast (NaN) and the reason in its ``note``. ``built``: the details of an earlier
+    call on the same data, to place the same deals by another package rule without solving
+    again."""
     if package not in PACKAGES:
         raise InputError(f"unknown package rule '{package}'", field="package",
                          allowed=", ".join(PACKAGES))
@@ -274,19 +277,25 @@ def gate_forecasts(data: DeuData, *, package: str = "nash", params: Any = None,
     details = []
     out = np.full(len(data.issue_ids), np.nan)
     for r in range(len(data.issue_ids)):
-        try:
-            g = gate_issue(data, r, params=params)
-        except InputError as exc:  # an issue the rules cannot place: no forecast, and why
-            details.append(GateIssue(data.issue_ids[r], data.procedure[r],
-                                     data.voting_rule[r], None, 0, 0, math.nan, None,
-                                     math.nan, math.nan, math.nan, math.nan, str(exc)))
+        if built is not None:
+            g = built[r]
+        else:
+            try:
+                g = gate_issue(data, r, params=params)
+            except InputError as exc:  # an issue the rules cannot place: no forecast, why
+                g = GateIssue(data.issue_ids[r], data.procedure[r], data.voting_rule[r],
+                              None, 0, 0, math.nan, None, math.nan, math.nan, math.nan,
+                              math.nan, str(exc))
+        if g.era is None:
+            details.append(g)
             continue
         if g.deal is None:
             f, note = float(compromise[r]), "no reference point: compromise/council"
         elif g.deal and package == "compromise":
             f, note = float(np.clip(compromise[r], g.low, g.high)), "deal: compromise in W"
         else:
-            f, note = g.forecast, g.note
+            f = g.package
+            note = "deal" if g.deal else "no deal: the reference point"
         out[r] = f
         details.append(GateIssue(**{**g.__dict__, "forecast": f, "note": note}))
     return out, details
