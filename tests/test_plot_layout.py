@@ -25,7 +25,7 @@ from realpolitik.analysis.timeline import load_timeline
 from realpolitik.analysis.whatif import compare, load_overlay
 from realpolitik.models import evaluate
 from realpolitik.report import plots
-from realpolitik.templates import example_files
+from realpolitik.templates import example_files, template
 
 TOLERANCE = 1.0  # pixels: boxes that touch are not a collision
 
@@ -163,6 +163,11 @@ def test_trajectory(rj, rj_results, model, issue) -> None:
     assert_clean(fig)
     assert not any("…" in s for s in anchor_labels(fig))
     assert any(t.get_text().startswith("forecast") for t in fig.axes[0].texts)
+    # every line is named: at its end in the margin (a line hidden under another too)
+    named = {t.get_text() for t in fig.axes[0].texts}
+    i = rj.issue_index(issue)
+    for a in np.flatnonzero(~np.isnan(rj.position[:, i])):
+        assert rj.actor_ids[a] in named
 
 
 @pytest.mark.parametrize("issue", ["territory", "treaty", "alliance"])
@@ -238,3 +243,17 @@ def test_ktab_example(ktab) -> None:
     assert_clean(plots.tornado(tornado(ktab, "compromise"), ktab))
     forecasts = np.random.default_rng(1).uniform(20, 80, (400, len(ktab.issues)))
     assert_clean(plots.distribution(forecasts, ktab, None, "bdm"))
+
+
+@pytest.mark.parametrize("n_actors", [17, 30])
+def test_crowded_template(n_actors) -> None:
+    """Many actors of equal weight side by side: the map's labels must step apart, and the
+    trajectory names them in a legend once they are too many for the margin."""
+    sc = template("crowded", n_actors, 2)
+    fig = plots.actor_map(sc)
+    assert_clean(fig)
+    assert len(fig.axes[0].texts) == n_actors
+    fig = plots.trajectory(evaluate("bdm", sc, rng=0), sc)
+    assert_clean(fig)
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == list(sc.actor_ids)

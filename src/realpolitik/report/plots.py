@@ -193,34 +193,85 @@ def _repel(fig: Figure, ax, labels: list, pad: float = 2.0, passes: int = 6,
         ax.set_ylim(lo, hi + (hi - lo) * (top - frame.y1 + 2 * pad) / frame.height * 1.15)
 
 
+_DIRECT_LABELS = 16  # up to this many actors are named at their line's end, more in a legend
+
+
 @_styled
 def trajectory(result: Result, scenario: Scenario, issue: str | None = None) -> Figure:
-    """Every actor's position per round on one issue, the forecast marked."""
+    """Every actor's position per round on one issue, the forecast marked.  Each line is
+    named in the right margin level with its last point (actors that end on the same value
+    are stacked there, so a line hidden under another is still named); with many actors a
+    legend below the plot names them instead."""
     i = _issue(scenario, issue)
     fig, ax = _figure((8, 4.8))
     rounds = int(result.rounds[i])
     xs = np.arange(rounds + 1)
+    ends = []
     for a, actor in enumerate(result.actors):
         ys = result.trajectory[: rounds + 1, a, i]
         if np.all(np.isnan(ys)):
             continue
-        ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.2, label=actor)
+        (line,) = ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.2, label=actor)
+        last = ys[np.isfinite(ys)][-1]
+        ends.append((float(last), actor, line.get_color()))
+    margin = []
     forecast = float(result.forecast[i])
     if np.isfinite(forecast):
         ax.axhline(forecast, color="black", linestyle="--", linewidth=1)
-        # in the right margin, level with its line: clear of the lines and the legend
-        ax.annotate(f"forecast\n{forecast:.1f}", (1.0, forecast),
-                    xycoords=ax.get_yaxis_transform(), textcoords="offset points",
-                    xytext=(4, 0), va="center", fontsize=8, annotation_clip=False)
+        margin.append(_margin_label(ax, f"forecast {forecast:.1f}", forecast, "black",
+                                    weight="bold"))
+    direct = len(ends) <= _DIRECT_LABELS
+    if direct:
+        margin += [_margin_label(ax, actor, y, colour) for y, actor, colour in ends]
     ax.set_xlabel("round")
     _wrap_title(ax, f"{scenario.issues[i].name} — {result.model}")
     _anchor_axis(ax, scenario, i)
     handles, names = ax.get_legend_handles_labels()
-    if handles:  # below the plot, outside it: never over a line or the forecast
+    if handles and not direct:  # below the plot, outside it: never over a line
         fig.legend(handles, names, fontsize=7, ncols=min(5, len(handles)),
                    loc="outside lower center", frameon=False)
     _fit_ticks(fig)
+    _spread(fig, ax, margin)
     return fig
+
+
+def _margin_label(ax, text: str, y: float, colour, **kwargs):
+    """A label in the right margin, level with ``y`` (data) on the axes."""
+    return ax.annotate(text, (1.0, y), xycoords=ax.get_yaxis_transform(), xytext=(4, 0),
+                       textcoords="offset points", va="center", fontsize=7, color=colour,
+                       annotation_clip=False, **kwargs)
+
+
+def _spread(fig: Figure, ax, labels: list, pad: float = 1.0, passes: int = 3) -> None:
+    """Move labels in a column (the margin) apart along y, as little as possible: placed
+    bottom-up in order of their wanted height (ties in the order given), then the column
+    shifted down if it rises past the axes' top, but not below its bottom."""
+    if not labels:
+        return
+    for _ in range(passes):
+        for lab in labels:
+            lab.xyann = (lab.xyann[0], 0.0)
+        renderer = _renderer(fig)
+        frame = ax.get_window_extent(renderer)
+        boxes = [Text.get_window_extent(lab, renderer) for lab in labels]
+        want = [(b.y0 + b.y1) / 2 for b in boxes]
+        order = sorted(range(len(labels)), key=lambda k: (round(want[k], 3), k))
+        centre = {}
+        floor = -np.inf
+        for k in order:
+            h = boxes[k].height
+            centre[k] = max(want[k], floor + pad + h / 2)
+            floor = centre[k] + h / 2
+        top = max(centre[k] + boxes[k].height / 2 for k in order)
+        shift = min(max(0.0, top - frame.y1),
+                    max(0.0, min(centre[k] - boxes[k].height / 2 for k in order) - frame.y0))
+        moved = False
+        for k, lab in enumerate(labels):
+            dy = (centre[k] - shift - want[k]) * 72.0 / fig.dpi
+            lab.xyann = (lab.xyann[0], dy)
+            moved |= abs(dy) > 0
+        if not moved:
+            return
 
 
 @_styled
