@@ -257,3 +257,13 @@ def test_crowded_template(n_actors) -> None:
     assert_clean(fig)
     legend = fig.legends[0]
     assert [t.get_text() for t in legend.get_texts()] == list(sc.actor_ids)
+
+
+def test_notebook_size(rj, rj_results, ktab) -> None:
+    """The small figures of a notebook cell are laid out at their own size."""
+    from realpolitik.report.notebook import SMALL
+
+    for sc, result in ((rj, rj_results["bdm"]), (ktab, evaluate("bdm", ktab, rng=0))):
+        issue = sc.issue_ids[0]
+        assert_clean(plots.actor_map(sc, issue, size=SMALL))
+        assert_clean(plots.trajectory(result, sc, issue, size=SMALL))

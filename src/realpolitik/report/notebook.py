@@ -9,11 +9,12 @@ import numpy as np
 from ..models.base import Result
 from ..scenario import Scenario
 
+SMALL = (6.0, 3.0)  # inches: a figure beside a table in a notebook cell
+
 
 def _small_svg(fig) -> str:
     from .html import _svg
 
-    fig.set_size_inches(6, 2.6)
     return _svg(fig)
 
 
@@ -30,7 +31,7 @@ def scenario_html(sc: Scenario) -> str:
             + (f", as of {sc.as_of}" if sc.as_of else "") + "</p>")
     table = ("<table><tr><th>issue</th><th>name</th><th>anchors</th><th>status quo</th></tr>"
              f"{rows}</table>")
-    return head + table + _small_svg(plots.actor_map(sc, sc.issue_ids[0]))
+    return head + table + _small_svg(plots.actor_map(sc, sc.issue_ids[0], size=SMALL))
 
 
 def result_html(result: Result) -> str:
@@ -52,5 +53,5 @@ def result_html(result: Result) -> str:
     if int(result.rounds.max()) > 0:
         from . import plots
 
-        html += _small_svg(plots.trajectory(result, scenario, result.issues[0]))
+        html += _small_svg(plots.trajectory(result, scenario, result.issues[0], size=SMALL))
     return html

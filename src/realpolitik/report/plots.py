@@ -197,13 +197,15 @@ _DIRECT_LABELS = 16  # up to this many actors are named at their line's end, mor
 
 
 @_styled
-def trajectory(result: Result, scenario: Scenario, issue: str | None = None) -> Figure:
+def trajectory(result: Result, scenario: Scenario, issue: str | None = None,
+               size: tuple[float, float] = (8, 4.8)) -> Figure:
     """Every actor's position per round on one issue, the forecast marked.  Each line is
     named in the right margin level with its last point (actors that end on the same value
     are stacked there, so a line hidden under another is still named); with many actors a
-    legend below the plot names them instead."""
+    legend below the plot names them instead.  ``size`` in inches: the labels are laid
+    out for it (resizing the figure afterwards undoes that)."""
     i = _issue(scenario, issue)
-    fig, ax = _figure((8, 4.8))
+    fig, ax = _figure(size)
     rounds = int(result.rounds[i])
     xs = np.arange(rounds + 1)
     ends = []
@@ -275,12 +277,13 @@ def _spread(fig: Figure, ax, labels: list, pad: float = 1.0, passes: int = 3) ->
 
 
 @_styled
-def actor_map(scenario: Scenario, issue: str | None = None) -> Figure:
+def actor_map(scenario: Scenario, issue: str | None = None,
+              size: tuple[float, float] = (8, 4.8)) -> Figure:
     """Position against capability × salience: one bubble per actor with a stance, each
     named above its bubble (actors on the same spot share one label) and labels stepped
-    apart so none covers another."""
+    apart so none covers another.  ``size`` in inches, as for :func:`trajectory`."""
     i = _issue(scenario, issue)
-    fig, ax = _figure((8, 4.8))
+    fig, ax = _figure(size)
     x = scenario.position[:, i]
     weight = scenario.capability * scenario.salience[:, i]
     keep = ~np.isnan(x)
