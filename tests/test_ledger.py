@@ -139,3 +139,19 @@ def test_project_ledger_is_intact() -> None:
     assert first["forecast"]["snapshot"] == "2026-02-suspended"
     assert any(i["name"] == "built-in:russia-japan/snapshots/2026-02-suspended.yaml"
                for i in first["inputs"])
+    second = entries[1]["forecast"]  # P(deal) sealed once the model searched faces exactly
+    assert second["snapshot"] == "2026-02-suspended" and second["horizon"] == "2030-12-31"
+    assert {q["id"] for q in second["questions"]} == {"deal-by-2030-12-31",
+                                                      "treaty-by-2030-12-31"}
+
+
+def test_project_ledger_p_deal_is_what_the_model_computes_today() -> None:
+    """The sealed P(deal) is recomputed from the sealed inputs' scenario, same draws and seed."""
+    from realpolitik import load
+    from realpolitik.analysis.deal import analyse
+
+    root = Path(__file__).resolve().parents[1]
+    sealed = lg.read_ledger(root / "forecasts" / "ledger.jsonl")[1]["forecast"]
+    got = analyse(load("russia-japan@2026-02"), draws=sealed["draws"], seed=sealed["seed"],
+                  widen=sealed["widen"])
+    assert got.p_deal == sealed["p_deal"] and got.blockers == sealed["blockers"]
