@@ -291,7 +291,8 @@ DECIDE = ("#A\ta\tA\n#A\tb\tB\n#P\tk\tK\n#M\tk\t0\tnone\n#M\tk\t100\tall\n"
     (DECIDE.replace("#M\tk\t0\tnone\n#M\tk\t100\tall\n", ""), "line 3: issue 'k' has no #M"),
     (DECIDE.replace("#A\tb\tB\n", "#A\tb\tB\n#A\ta\tAgain\n"), "actor 'a' is declared twice"),
     (DECIDE.replace("#P\tk\tK\n", "#P\tk\tK\n#P\tk\tK2\n"), "issue 'k' is declared twice"),
-    (DECIDE.replace("0.5\t1\n#D\tb", "0.5\t1e300\n#D\tb"), "line 6: '1e300' is not a number"),
+    (DECIDE.replace("0.5\t1\n#D\tb", "0.5\t1e300\n#D\tb"),
+     "line 6: #D power (field 6) '1e300' is not a number"),
     (DECIDE.replace("0.5\t1\n#D\tb", "1e-300\t1\n#D\tb"), "line 6: salience 1e-300 is too"),
 ])
 def test_decide(capsys, tmp_path: Path, text: str, match: str) -> None:

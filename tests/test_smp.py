@@ -256,7 +256,7 @@ def test_ktab_csv_writer_round_trips(dummy, tmp_path) -> None:
     ("S,d,3,1,\nA,D,P,x,s,\nA1,d,1,50,50,\nA2,d,1,150,50,\nA3,d,1,20,50,\n",
      ":4: position 150 on dimension 1 is out of range"),
     ("S,d,3,2,\nA,D,P,x,s,y,t\nA1,d,1,50,60,10,50,\nA2,d,1,5,5,5,5,\nA3,d,1,2,2,2,2,\n",
-     ":3: saliences add up to more than 100 by dimension 2"),
+     ":3: actor 'A1': saliences add up to 110 (60 + 50), over 100"),
     ("S,d,3,1,\nA,D,P,x,s,\nA1,d,1,50,50,\n\nA3,d,1,20,50,\n", "expected 3 actor rows"),
     ("S,d,3,1,\nA,D,P,x,s,\nA1,d,abc,50,50,\nA2,d,1,1,50,\nA3,d,1,20,50,\n",
      "capability 'abc' is not a number"),

@@ -132,7 +132,7 @@ def _show(sc: Scenario) -> None:
             x = sc.position[a_idx, i_idx]
             cells.append("" if x != x else f"{x:g} / {s:.2f}")
         stances.add_row(a.id, *cells)
-    _print(actors, issues, stances)
+    _print(actors, issues, stances, *(f"note: {n}" for n in sc.notes))
 
 
 @app.command()
@@ -145,19 +145,25 @@ def show(scenario: Annotated[str | None, typer.Argument(help=SCENARIO_HELP)] = N
 def validate(
     path: Annotated[str, typer.Argument(help="Scenario file to check.")],
     input_format: Annotated[str | None, typer.Option("--input-format")] = None,
+    read_option: Annotated[list[str] | None, typer.Option(
+        "--read-option", help="Reader option NAME=VALUE, e.g. saliences=normalise for KTAB; "
+        "repeatable.")] = None,
 ) -> None:
-    """Check a scenario file; prints a summary, or every problem found (up to 50) on stdout,
-    one error line on stderr and exit code 2."""
+    """Check a scenario file; prints a summary and what the reader noted (a decimal comma
+    read, saliences scaled), or every problem found (up to 50) on stdout, one error line on
+    stderr and exit code 2."""
     from ..errors import InputError
+    from .common import parse_params
 
     try:
-        sc = load_scenario(path, fmt=input_format)
+        sc = load_scenario(path, fmt=input_format, **parse_params(read_option))
     except InputError as exc:
         if len(exc.problems) > 1:
             emit("\n".join(f"problem {k}: {p}" for k, p in enumerate(exc.problems, 1)), None)
         raise
-    emit(f"ok: {path}: scenario '{sc.name}' with {len(sc.actors)} actors, "
-         f"{len(sc.issues)} issues, {len(sc.stances)} stances", None)
+    emit("\n".join([f"ok: {path}: scenario '{sc.name}' with {len(sc.actors)} actors, "
+                    f"{len(sc.issues)} issues, {len(sc.stances)} stances",
+                    *(f"note: {n}" for n in sc.notes if n.startswith("reader:"))]), None)
 
 
 @app.command()

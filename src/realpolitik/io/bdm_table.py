@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..scenario import MAX_MAGNITUDE, MIN_WEIGHT
+from ._numbers import DecimalComma, comma_decimal, note
 from .registry import Reader, Writer
 from .validate import build_scenario
 
@@ -66,7 +67,8 @@ def parse(text: str, source: str | Path | None = None, *, salience_scale: str = 
     if salience_scale not in SALIENCE_SCALES:
         raise InputError(f"unknown salience scale '{salience_scale}'", source=source,
                          field="salience_scale", allowed=", ".join(SALIENCE_SCALES))
-    rows = list(csv.reader(io.StringIO(text), delimiter=_dialect(text)))
+    delimiter = _dialect(text)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     numbered = [(k + 1, r) for k, r in enumerate(rows) if any(c.strip() for c in r)]
     if not numbered:
         raise InputError("the file is empty", source=source,
@@ -80,10 +82,20 @@ def parse(text: str, source: str | Path | None = None, *, salience_scale: str = 
             allowed="columns Actor|Stakeholder, Capability|Resources, Position, Salience",
         )
     records = []
+    commas: list[str] = []  # numbers read with a decimal comma, as "line L, column: raw"
+    width = max(k + 1 for k, h in enumerate(header) if h.strip())
     for line, row in numbered[1:]:
         if len(row) <= max(cols.values()):
             raise InputError(f"the row has {len(row)} fields, fewer than the header's",
                              source=source, line=line, allowed=f"{len(header)} fields")
+        extra = [c for c in row[width:] if c.strip()]
+        if extra:  # a cell under no column: most often a decimal comma splitting a number
+            hint = (" — a decimal comma (40,5) splits a number in two in a comma-separated "
+                    "file: write 40.5, quote it (\"40,5\"), or separate the fields with ';'"
+                    if delimiter == "," else "")
+            raise InputError(f"the row has {width + len(extra)} fields, the header "
+                             f"{width} (extra: {extra[0].strip()!r}){hint}", source=source,
+                             line=line, allowed=f"{width} fields, one per header column")
         name = row[cols["actor"]].strip()
         if len(name) > 120:
             raise InputError(f"actor name of {len(name):,} characters", source=source,
@@ -94,11 +106,21 @@ def parse(text: str, source: str | Path | None = None, *, salience_scale: str = 
         values = {}
         for key in ("capability", "position", "salience"):
             raw = row[cols[key]].strip()
+            column = f"{header[cols[key]].strip()} (column {cols[key] + 1})"
             try:
                 value = float(raw)
             except ValueError:
-                raise InputError(f"{key} {raw!r} is not a number", source=source, line=line,
-                                 field=header[cols[key]].strip(), allowed="a number") from None
+                try:
+                    comma = comma_decimal(raw, separator=delimiter)
+                except DecimalComma as exc:
+                    raise InputError(f"{key} {raw!r} {exc.fix.partition(':')[0]}",
+                                     source=source, line=line, field=column,
+                                     allowed=exc.fix.partition(": ")[2]) from None
+                if comma is None:
+                    raise InputError(f"{key} {raw!r} is not a number", source=source,
+                                     line=line, field=column, allowed="a number") from None
+                value = comma
+                commas.append(f"line {line}, {header[cols[key]].strip()}: {raw!r}")
             if not math.isfinite(value):
                 raise InputError(f"{key} {raw!r} is not finite", source=source, line=line,
                                  field=header[cols[key]].strip(), allowed="a finite number")
@@ -149,7 +171,8 @@ def parse(text: str, source: str | Path | None = None, *, salience_scale: str = 
     data = {
         "name": stem,
         "title": Path(str(source)).stem if source else "BDM table",
-        "notes": [f"reader: BDM table; salience read on {reading} ({how})"],
+        "notes": [f"reader: BDM table; salience read on {reading} ({how})",
+                  *([note(len(commas), commas[0])] if commas else [])],
         "actors": actors,
         "issues": [{"id": "issue", "name": "issue",
                     "scale": {"min": min(positions), "max": max(positions)}}],

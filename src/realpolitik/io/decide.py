@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..scenario import MAX_MAGNITUDE, MIN_WEIGHT, Scenario
+from ._numbers import DecimalComma, comma_decimal, note
 from .registry import Reader, Writer
 from .validate import build_scenario
 
@@ -71,20 +72,43 @@ def _rows(text: str, delim: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def _number(raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(raw) from None
-    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-        raise ValueError(raw)
-    return value
+class _Numbers:
+    """Reads the numbers of one file: one written with a decimal comma (see
+    :mod:`._numbers`) is read where it is unambiguous and recorded in ``commas``, else
+    refused with the fix (a ValueError whose second argument says it)."""
+
+    def __init__(self, delim: str) -> None:
+        self.delim = delim
+        self.commas: list[str] = []
+
+    def __call__(self, raw: str, where: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            try:
+                comma = comma_decimal(raw, separator=self.delim)
+            except DecimalComma as exc:
+                raise ValueError(raw, exc.fix) from None
+            if comma is None:
+                raise ValueError(raw) from None
+            value = comma
+            self.commas.append(f"{where}: {raw!r}")
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            raise ValueError(raw)
+        return value
+
+
+def _bad_number(exc: ValueError, what: str) -> str:
+    if len(exc.args) > 1:  # a decimal comma that cannot be read: the fix
+        return f"{what} {exc.args[0]!r} {exc.args[1]}"
+    return (f"{what} {exc.args[0]!r} is not a number from {-MAX_MAGNITUDE:g} to "
+            f"{MAX_MAGNITUDE:g} (use '.' for decimals)")
 
 
 Problems = list[tuple[int, str]]
 
 
-def _declarations(rows: list[tuple[int, list[str]]], problems: Problems):
+def _declarations(rows: list[tuple[int, list[str]]], problems: Problems, number: _Numbers):
     """The #A actors, #P issues, #M marks and the raw #D rows, in file order."""
     actors: dict[str, dict] = {}
     issues: dict[str, dict] = {}
@@ -111,10 +135,9 @@ def _declarations(rows: list[tuple[int, list[str]]], problems: Problems):
                 problems.append((line, "#M row needs an issue id and a position"))
                 continue
             try:
-                value = _number(rest[1])
-            except ValueError:
-                problems.append((line, f"#M position {rest[1]!r} is not a number "
-                                 f"from {-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g}"))
+                value = number(rest[1], f"line {line}, #M position")
+            except ValueError as exc:
+                problems.append((line, _bad_number(exc, "#M position (field 3)")))
                 continue
             marks.setdefault(rest[0], []).append(
                 (line, value, rest[2] if len(rest) > 2 else ""))
@@ -168,7 +191,7 @@ def _stance_problems(line: int, issue_id: str, x: float, s: float, c: float,
 
 
 def _stances(data: list[tuple[int, list[str]]], actors: dict, issues: dict,
-             ranges: dict[str, tuple[float, float]], problems: Problems):
+             ranges: dict[str, tuple[float, float]], problems: Problems, number: _Numbers):
     """The #D rows as stances, and each actor's power with the line that first gave it."""
     stances: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
@@ -184,12 +207,16 @@ def _stances(data: list[tuple[int, list[str]]], actors: dict, issues: dict,
         if issue_id not in issues:
             problems.append((line, f"#D names undeclared issue '{issue_id}'"))
             continue
-        try:
-            x, s, c = (_number(v) for v in rest[2:5])
-        except ValueError as exc:
-            problems.append((line, f"{exc.args[0]!r} is not a number from "
-                             f"{-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g} (use '.' for decimals)"))
+        values = []
+        for k, what in enumerate(("position", "salience", "power")):
+            try:
+                values.append(number(rest[2 + k], f"line {line}, #D {what}"))
+            except ValueError as exc:
+                problems.append((line, _bad_number(exc, f"#D {what} (field {4 + k})")))
+                break
+        if len(values) < 3:
             continue
+        x, s, c = values
         found = _stance_problems(line, issue_id, x, s, c, ranges)
         key = (actor_id, issue_id)
         if key in seen:
@@ -223,9 +250,10 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
         raise InputError("no #A/#P/#M/#D row found", source=source, line=1,
                          allowed="rows tagged #A, #P, #M, #D separated by tab or ';'")
     problems: Problems = []
-    actors, issues, marks, data = _declarations(_rows(text, delim), problems)
+    number = _Numbers(delim)
+    actors, issues, marks, data = _declarations(_rows(text, delim), problems, number)
     ranges = _ranges(issues, marks, problems)
-    stances, power = _stances(data, actors, issues, ranges, problems)
+    stances, power = _stances(data, actors, issues, ranges, problems, number)
     if problems:
         problems.sort()
         shown = "; ".join(f"line {ln}: {msg}" for ln, msg in problems[:12])
@@ -238,7 +266,8 @@ def parse(text: str, source: str | Path | None = None, **_: object) -> Scenario:
     scenario = {
         "name": "".join(ch if ch.isalnum() or ch in "_.-" else "-" for ch in stem) or "decide",
         "title": stem,
-        "notes": ["reader: decide #A/#P/#M/#D"],
+        "notes": ["reader: decide #A/#P/#M/#D",
+                  *([note(len(number.commas), number.commas[0])] if number.commas else [])],
         "actors": [{"id": a, "name": v["name"], "capability": power.get(a, (0.0, 0))[0]}
                    for a, v in actors.items()],
         "issues": [_issue_dict(i, v["description"], ranges.get(i, (0.0, 100.0)),

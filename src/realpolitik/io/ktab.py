@@ -7,7 +7,13 @@ stretches keep commas, surrounding ``"`` are stripped, ``$$`` is a comma and ``&
 quote, numbers are the longest numeric prefix of a field. Stricter than KTAB, so that
 nothing is dropped without a word: exactly nActors actor rows (no further non-empty line),
 no non-empty cell beyond the nDims pairs (a trailing comma is fine), no quote left open.
-Positions and saliences are on 0–100; an actor's saliences may add up to at most 100.
+Positions and saliences are on 0–100; an actor's saliences may add up to at most 100, as
+KTAB's smpc requires (it aborts on a running total above 100). Two deviations, each said in
+the scenario's notes: a total that is 100 in decimal but above it in double precision
+(``33.4, 33.3, 33.3``), which smpc would refuse, is read as it is; and with the reader
+option ``saliences=normalise`` an actor's saliences over 100 are scaled to add up to 100
+(refused otherwise, with the scaled values to write). A decimal comma (``"40,5"``, which
+smpc reads as 40) is refused with the fix.
 
 XML: ``<Scenario>`` with ``name``, ``desc``, ``prngSeed``, optional ``ModelParameters``
 (all nine SMP parameters, KTAB's spelling), ``Dimensions/dName``, ``Actors/Actor`` and
@@ -60,11 +66,22 @@ def _split(line: str, source=None, line_no: int | None = None) -> list[str]:
     return [f.strip('"').replace("$$", ",").replace("&quot;", '"') for f in fields]
 
 
-def _number(raw: str, source, line: int, what: str) -> float:
+def _number(raw: str, source, line: int, what: str, column: int | None = None) -> float:
+    field = None if column is None else f"column {column}"
     match = _NUMBER.match(raw)
     if not match:
         raise InputError(f"{what} {raw.strip()!r} is not a number", source=source, line=line,
-                         allowed="a number")
+                         field=field, allowed="a number")
+    rest = raw[match.end():]
+    if re.match(r",\d", rest):  # a quoted "40,5": KTAB reads 40 and drops the rest
+        whole = match.group(1)
+        frac = re.match(r",(\d+)", rest).group(1)  # type: ignore[union-attr]
+        raise InputError(f"{what} {raw.strip()!r} has a decimal comma, which KTAB's smpc "
+                         f"reads as {whole} (it stops at the comma)", source=source,
+                         line=line, field=field,
+                         allowed=f"a decimal point: write {whole}.{frac}"
+                         + (f" (or {whole}{frac} if the comma separates thousands)"
+                            if len(frac) == 3 else ""))
     value = float(match.group(1))
     if not math.isfinite(value):
         raise InputError(f"{what} {raw.strip()!r} is not finite", source=source, line=line,
@@ -124,7 +141,15 @@ def _build(name: str, desc: str, dims: list[str], actors: list[dict], source,
     return build_scenario(data, source=source)
 
 
-def _check_actor(actor: dict, source, line: int | None, field: str | None) -> None:
+SALIENCE_OPTIONS = ("refuse", "normalise")
+# a decimal total of 100 summed in double precision lands within this of it
+ROUNDING = 1e-9
+
+
+def _check_actor(actor: dict, source, line: int | None, field: str | None,
+                 saliences: str = "refuse") -> str | None:
+    """Check one actor's numbers; returns a note when its saliences were read other than
+    as KTAB's smpc would (see the module text)."""
     if not 0 <= actor["capability"] <= 1e8:
         raise InputError(f"capability {actor['capability']:g} is out of range", source=source,
                          line=line, field=field, allowed="0 to 1e8")
@@ -136,14 +161,37 @@ def _check_actor(actor: dict, source, line: int | None, field: str | None) -> No
         if not 0 <= s <= 100:
             raise InputError(f"salience {s:g} on dimension {d + 1} is out of range",
                              source=source, line=line, field=field, allowed="0 to 100")
-        total += s
-        if total > 100:
-            raise InputError(f"saliences add up to more than 100 by dimension {d + 1}",
-                             source=source, line=line, field=field,
-                             allowed="a total salience of at most 100 per actor")
+        total += s  # in dimension order, in double precision, as smpc does
+    if total <= 100:
+        return None
+    sal = actor["salience"]
+    if total <= 100 + ROUNDING:
+        return (f"reader: actor {actor['name']!r}: saliences add up to 100 (in double precision "
+                f"{total!r}, which KTAB's smpc refuses); read as given")
+    terms = " + ".join(f"{v:g}" for v in sal)
+    if saliences == "normalise":
+        actor["salience"] = [v * 100.0 / total for v in sal]
+        return (f"reader: actor {actor['name']!r}: saliences added up to {total:g} ({terms}); "
+                f"scaled by 100/{total:g} to add up to 100 (saliences=normalise)")
+    scaled = ", ".join(f"{v * 100.0 / total:.4g}" for v in sal)
+    raise InputError(f"actor {actor['name']!r}: saliences add up to {total:g} ({terms}), over "
+                     "100 (KTAB's smpc refuses this too)", source=source, line=line,
+                     field=field, allowed=f"a total of at most 100 per actor, e.g. {scaled} "
+                     f"(each × 100/{total:g}); or read them so, with a note, with "
+                     "--read-option saliences=normalise")
 
 
-def parse_csv(text: str, source: str | Path | None = None, **_: object) -> Scenario:
+def _salience_option(saliences: str, source) -> str:
+    if saliences not in SALIENCE_OPTIONS:
+        raise InputError(f"unknown value '{saliences}'", source=source, field="saliences",
+                         allowed=", ".join(SALIENCE_OPTIONS))
+    return saliences
+
+
+def parse_csv(text: str, source: str | Path | None = None, *, saliences: str = "refuse",
+              **_: object) -> Scenario:
+    saliences = _salience_option(saliences, source)
+    notes: list[str] = []
     lines = text.lstrip("\ufeff").split("\n")
     lines = [ln.rstrip("\r") for ln in lines]
     if not lines or not lines[0].strip():
@@ -179,9 +227,13 @@ def parse_csv(text: str, source: str | Path | None = None, **_: object) -> Scena
                                      f"{n_dims} position/salience pairs")
         extra = [f for f in fields[need:] if f.strip()]
         if extra:  # a trailing comma (an empty last field) is what KTAB itself writes
+            numbers = fields[2:need]
+            hint = (" — if a number has a decimal comma (40,5), it is split in two: write "
+                    "40.5 (KTAB CSV separates fields with commas)"
+                    if any(re.fullmatch(r"\s*\d+\s*", f) for f in numbers) else "")
             raise InputError(f"the row has {need + len(extra)} non-empty fields, "
                              f"{len(extra)} more than nDims {n_dims} allows "
-                             f"(first extra: {extra[0].strip()!r})", source=source,
+                             f"(first extra: {extra[0].strip()!r}){hint}", source=source,
                              line=line_no, allowed=f"{need}: name, description, capability "
                              f"and {n_dims} position/salience pairs")
         if not fields[0].strip():
@@ -190,13 +242,15 @@ def parse_csv(text: str, source: str | Path | None = None, **_: object) -> Scena
         actor = {
             "name": fields[0].strip(),
             "description": fields[1],
-            "capability": _number(fields[2], source, line_no, "capability"),
-            "position": [_number(fields[3 + 2 * d], source, line_no, "position")
+            "capability": _number(fields[2], source, line_no, "capability", 3),
+            "position": [_number(fields[3 + 2 * d], source, line_no, "position", 4 + 2 * d)
                          for d in range(n_dims)],
-            "salience": [_number(fields[4 + 2 * d], source, line_no, "salience")
+            "salience": [_number(fields[4 + 2 * d], source, line_no, "salience", 5 + 2 * d)
                          for d in range(n_dims)],
         }
-        _check_actor(actor, source, line_no, None)
+        said = _check_actor(actor, source, line_no, None, saliences)
+        if said:
+            notes.append(f"{said} (line {line_no})")
         actors.append(actor)
     following = [k + 1 for k, ln in enumerate(lines) if k >= 2 + n_actors and ln.strip()]
     if following:
@@ -205,7 +259,9 @@ def parse_csv(text: str, source: str | Path | None = None, **_: object) -> Scena
                          "the header (the extra rows would be dropped)", source=source,
                          line=following[0], allowed="exactly nActors actor rows: "
                          "correct nActors on row 1 or remove the extra rows")
-    return _build(head[0], head[1], dims, actors, source)
+    if notes:
+        notes.insert(0, "reader: KTAB SMP scenario; positions and saliences divided by 100")
+    return _build(head[0], head[1], dims, actors, source, notes=notes or None)
 
 
 def _text(node: ET.Element | None, path: str, source, required: bool = True) -> str:
@@ -257,7 +313,10 @@ KTAB_NAMES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def parse_xml(text: str, source: str | Path | None = None, **_: object) -> Scenario:
+def parse_xml(text: str, source: str | Path | None = None, *, saliences: str = "refuse",
+              **_: object) -> Scenario:
+    saliences = _salience_option(saliences, source)
+    said: list[str] = []
     try:
         root = ET.fromstring(text.lstrip("\ufeff").encode("utf-8"))
     except ET.ParseError as exc:
@@ -308,7 +367,9 @@ def parse_xml(text: str, source: str | Path | None = None, **_: object) -> Scena
         if actor["capability"] <= 0:
             raise InputError(f"capability {actor['capability']:g} is not positive",
                              source=source, field=f"{path}/capability", allowed="> 0")
-        _check_actor(actor, source, None, path)
+        note = _check_actor(actor, source, None, path, saliences)
+        if note:
+            said.append(f"{note} ({path})")
         actors.append(actor)
     if len(actors) < 3:
         raise InputError(f"{len(actors)} actors", source=source, field="Scenario/Actors",
@@ -338,7 +399,8 @@ def parse_xml(text: str, source: str | Path | None = None, **_: object) -> Scena
                                  allowed="a row sum of at most 1")
         if matrix != [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]:
             params["ideal_adjustment"] = matrix
-    notes = [f"reader: KTAB SMP XML; prngSeed {seed} (the deterministic model does not use it)"]
+    notes = [f"reader: KTAB SMP XML; prngSeed {seed} (the deterministic model does not use it)",
+             *said]
     return _build(name, desc, dims, actors, source, params or None, notes)
 
 
@@ -376,10 +438,11 @@ def dump_csv(scenario: Scenario) -> str:
 
 READERS = (
     Reader(name="ktab-csv", description="KTAB SMP scenario CSV (smpc --csv)",
-           suffixes=(".csv",), sniff=sniff_csv, parse=parse_csv, priority=60),
+           suffixes=(".csv",), sniff=sniff_csv, parse=parse_csv, priority=60,
+           options=("saliences",)),
     Reader(name="ktab-xml", description="KTAB SMP scenario XML (smpc --xml)",
            suffixes=(".xml",), sniff=lambda text: "<Scenario" in text[:4096],
-           parse=parse_xml, priority=60),
+           parse=parse_xml, priority=60, options=("saliences",)),
 )
 
 WRITER = Writer(
