@@ -43,6 +43,7 @@ from ..errors import InputError
 from ..io.deu import DeuData, read_deu
 from ..scenario import Batch, Evidence, FiniteFloat, Id, Scenario, Source, Strict
 from ..scenarios import DEFAULT
+from . import Progress
 
 # --- Council voting weights -----------------------------------------------------------
 
@@ -194,7 +195,8 @@ def deu_forecasts(data: DeuData, model: str, weights: str, *, seed: int = 0,
 def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None, *,
                  weights: Sequence[str] = WEIGHTS, seed: int = 0,
                  institutions: str = "average", split: str = "all",
-                 n_resamples: int = 9999) -> dict[str, Any]:
+                 n_resamples: int = 9999, progress: Progress | None = None
+                 ) -> dict[str, Any]:
     """Scores of every model (default: every registered model and the DEU agreement gates of
     :mod:`realpolitik.analysis.gate`, ``gate`` and ``gate-compromise``, scored under the
     ``council`` scheme only) under each capability scheme on the usable DEU issues of
@@ -204,8 +206,9 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
     same scheme (the plain baselines: under ``council``, else the first scheme), with 95%
     intervals from a bootstrap over proposals and the minimum detectable effect
     (:mod:`realpolitik.analysis.scores`). Returns
-    ``{"dataset", "split", "issues", "issues_used", "models": [...]}``, and ``gate_deal``
-    (:func:`~.gate.gate_whether`) when a gate ran.
+    ``{"dataset", "split", "issues", "issues_used", "models": [...], "verdict"}`` (see
+    :func:`deu_verdict`), and ``gate_deal`` (:func:`~.gate.gate_whether`) when a gate ran.
+    ``progress(done, total)`` after each model run (per scheme) and each row's bootstrap.
     """
     from ..models import names
     from .scores import compare
@@ -234,18 +237,31 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
 
     chosen = list(models or [*names(), *DEU_MODELS])
     # the reference of every comparison runs even when not asked for
-    run = chosen if "compromise" in chosen else [*chosen, "compromise"]
+    run = [*chosen, *(m for m in ("compromise", "status-quo") if m not in chosen)]
+    gates = [m for m in chosen if m in DEU_MODELS]
+    total = ((len(run) - len(gates)) * len(weights) + len(gates)
+             + len(chosen) * len(weights) + 3)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
+
+    if progress is not None:
+        progress(0, total)
     for model in run:
         if model in DEU_MODELS:
             continue
         for w in weights:
             f, reasons = deu_forecasts(used, model, w, seed=seed, institutions=institutions)
+            step()
             forecasts[(model, w)] = f
             note = "; ".join(dict.fromkeys(reasons))
             if model == "status-quo":
                 note = note or "the reference point (rp); issues without one are left out"
             notes[(model, w)] = note
-    gates = [m for m in chosen if m in DEU_MODELS]
     if gates and ("compromise", "council") not in forecasts:
         forecasts[("compromise", "council")] = deu_forecasts(
             used, "compromise", "council", seed=seed, institutions=institutions)[0]
@@ -257,6 +273,7 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
         if built is None:
             built, whether = details, gate_whether(used, details)
         forecasts[(model, "council")] = f
+        step()
         deals = [g.deal for g in details if g.deal is not None]
         failed = [g.note for g in details if g.era is None]
         notes[(model, "council")] = "; ".join([
@@ -276,6 +293,18 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
         results.append({"model": model, "weights": w, **row,
                         "reference": f"compromise/{ref_w}",
                         "skipped": len(out) - row["n"], "note": notes[(model, w)]})
+        step()
+    best = _best(results)
+    versus_sq = None
+    if best is not None:  # the winner against the status quo, paired, as against compromise
+        from .scores import paired_difference
+
+        sq = forecasts[("status-quo", plain_ref if best["weights"] not in weights
+                        else best["weights"])]
+        versus_sq = paired_difference(forecasts[(best["model"], best["weights"])], sq, out,
+                                      clusters=used.proposal, n_resamples=n_resamples,
+                                      seed=seed)
+    step()
     out_dict: dict[str, Any] = {
         "dataset": Path(data.source).name,
         "split": split,
@@ -284,10 +313,74 @@ def deu_backtest(path: str | Path | DeuData, models: Sequence[str] | None = None
         "seed": seed,
         "institutions": institutions,
         "models": results,
+        "verdict": deu_verdict(results, versus_sq),
     }
     if whether is not None:
         out_dict["gate_deal"] = whether
     return out_dict
+
+
+
+
+def _finite(*values: Any) -> bool:
+    return all(isinstance(v, int | float) and math.isfinite(v) for v in values)
+
+
+def _best(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    scored = [r for r in rows if _finite(r["mae"])]
+    return min(scored, key=lambda r: r["mae"]) if scored else None
+
+
+def deu_verdict(rows: list[dict[str, Any]], versus_status_quo: dict[str, Any] | None = None
+                ) -> dict[str, Any]:
+    """The headline of a DEU backtest: the row with the lowest MAE, its paired difference
+    from compromise (and, given, from the status quo) with the 95% bootstrap interval, and
+    every row that beats compromise beyond its interval (upper bound below 0). ``text``
+    says it in one paragraph."""
+    best = _best(rows)
+    if best is None:
+        return {"best": None, "beats_compromise": [], "text": "Verdict: no model could be "
+                "scored on these issues."}
+    ref_w = best["reference"].partition("/")[2]
+    ref = next((r for r in rows if r["model"] == "compromise" and r["weights"] == ref_w), None)
+    beats = [r for r in rows if r["model"] != "compromise" and _finite(r["d_mae_hi"])
+             and r["d_mae_hi"] < 0]
+
+    def interval(d: float, lo: float, hi: float) -> str:
+        return (f"{d:+.2f} [95% interval {lo:+.2f}, {hi:+.2f}]" if _finite(lo, hi)
+                else f"{d:+.2f}")
+
+    name = f"{best['model']} ({best['weights']})"
+    text = f"Verdict: {name} has the lowest MAE, {best['mae']:.2f}"
+    if best["model"] != "compromise" and ref is not None:
+        text += (f"; against compromise ({ref_w}, {ref['mae']:.2f}) a ΔMAE of "
+                 + interval(best["d_mae"], best["d_mae_lo"], best["d_mae_hi"]))
+    sq = None
+    if versus_status_quo is not None and _finite(versus_status_quo.get("d_mae")):
+        sq = {key: versus_status_quo[key] for key in ("d_mae", "d_mae_lo", "d_mae_hi",
+                                                       "n_paired")}
+        text += (f"; against the status quo (on the {sq['n_paired']} issues with a reference "
+                 "point) a ΔMAE of " + interval(sq["d_mae"], sq["d_mae_lo"], sq["d_mae_hi"]))
+    text += ". "
+    if not beats:
+        text += "No model beats compromise beyond the 95% interval."
+    else:
+        text += (f"{len(beats)} beat{'s' if len(beats) == 1 else ''} compromise beyond the "
+                 "95% interval: " + "; ".join(
+                     f"{r['model']} ({r['weights']}) "
+                     + interval(r["d_mae"], r["d_mae_lo"], r["d_mae_hi"]) for r in beats)
+                 + ".")
+    return {
+        "best": {"model": best["model"], "weights": best["weights"], "mae": best["mae"],
+                 "d_mae": best["d_mae"], "d_mae_lo": best["d_mae_lo"],
+                 "d_mae_hi": best["d_mae_hi"], "reference": best["reference"]},
+        "compromise_mae": None if ref is None else ref["mae"],
+        "versus_status_quo": sq,
+        "beats_compromise": [{"model": r["model"], "weights": r["weights"],
+                              "d_mae": r["d_mae"], "d_mae_lo": r["d_mae_lo"],
+                              "d_mae_hi": r["d_mae_hi"]} for r in beats],
+        "text": text,
+    }
 
 
 # --- Russia–Japan ---------------------------------------------------------------------
@@ -343,16 +436,23 @@ def snapshots(scenario: str = DEFAULT, base: Scenario | None = None
 
 
 def russia_japan_backtest(models: Sequence[str] | None = None, *, seed: int = 0,
-                          scenario: str = DEFAULT, base: Scenario | None = None
-                          ) -> pd.DataFrame:
+                          scenario: str = DEFAULT, base: Scenario | None = None,
+                          progress: Progress | None = None) -> pd.DataFrame:
     """Every model's forecast from every snapshot against the coded outcome, per issue:
-    columns snapshot, as_of, model, issue, forecast, outcome, error (absolute), note."""
+    columns snapshot, as_of, model, issue, forecast, outcome, error (absolute), note.
+    ``progress(done, total)`` after each model run."""
     from ..models import evaluate, names
 
     coded = {o.issue: o for o in load_outcomes(scenario).outcomes}
     rows = []
-    for snap, sc in snapshots(scenario, base):
-        for name in models or names():
+    chosen = list(models or names())
+    snaps = snapshots(scenario, base)
+    done = 0
+    for snap, sc in snaps:
+        for name in chosen:
+            if progress is not None:
+                progress(done, len(snaps) * len(chosen))
+            done += 1
             try:
                 f = evaluate(name, sc, rng=seed).forecast
                 note = ""
@@ -369,6 +469,8 @@ def russia_japan_backtest(models: Sequence[str] | None = None, *, seed: int = 0,
                     "note": note or ("" if o is not None and o.value is not None
                                      else "no coded outcome"),
                 })
+    if progress is not None:
+        progress(done, done)
     return pd.DataFrame(rows)
 
 
@@ -377,3 +479,53 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     scored = table[np.isfinite(table["error"])]
     return (scored.groupby(["snapshot", "model"], sort=False)["error"]
             .agg(mae="mean", n="count").reset_index())
+
+
+BASELINES = {"compromise": "compromise", "status-quo": "the status quo"}
+
+
+def russia_japan_verdict(table: pd.DataFrame) -> dict[str, Any]:
+    """The headline of the Russia–Japan backtest: per model the MAE over every snapshot and
+    scored issue (pooled); the lowest among the models scored on all of them (a model that
+    forecasts only some issues, such as the agreement model, is listed, not ranked), the
+    best model that is not a baseline, and the baselines (compromise, status quo). With a
+    handful of issues no interval is given: the text says so."""
+    scored = table[np.isfinite(table["error"])]
+    pooled = (scored.groupby("model", sort=False)["error"].agg(mae="mean", n="count")
+              .reset_index())
+    if pooled.empty:
+        return {"pooled": [], "best": None, "text": "Verdict: no forecast could be scored."}
+    full = int(pooled["n"].max())
+    ranked = pooled[pooled["n"] == full].sort_values("mae", kind="stable")
+    maes = dict(zip(ranked["model"], ranked["mae"], strict=True))
+    best = str(ranked["model"].iloc[0])
+    issues = scored["issue"].nunique()
+    snaps = scored["snapshot"].nunique()
+
+    def label(m: str) -> str:
+        return BASELINES.get(m, m)
+
+    text = (f"Verdict: over {snaps} snapshots × {issues} scored issues, {label(best)} has the "
+            f"lowest MAE, {maes[best]:.1f}")
+    if best in BASELINES:
+        text += f": no model beats {label(best)}"
+    for name in BASELINES:
+        if name in maes and name != best:
+            text += f"; {label(name)} scores {maes[name]:.1f} ({maes[name] - maes[best]:+.1f})"
+    challenger = next((m for m in maes if m not in BASELINES), None)
+    if best in BASELINES and challenger is not None:
+        text += (f"; the best other model, {challenger}, scores {maes[challenger]:.1f} "
+                 f"({maes[challenger] - maes[best]:+.1f})")
+    partial = [f"{m} ({int(k)} of {full})" for m, k in zip(pooled["model"], pooled["n"],
+                                                          strict=True) if k < full]
+    if partial:
+        text += f". Not ranked, scored on fewer forecasts: {', '.join(partial)}"
+    text += (f". With {issues} issues this ranks the models on this case only: no interval "
+             "is given and no model is shown to be better in general.")
+    return {"pooled": [{"model": m, "mae": float(v), "n": int(k)} for m, v, k in
+                       zip(pooled["model"], pooled["mae"], pooled["n"], strict=True)],
+            "best": {"model": best, "mae": float(maes[best])},
+            "challenger": None if challenger is None else
+            {"model": challenger, "mae": float(maes[challenger])},
+            "baselines": {k: float(maes[k]) for k in BASELINES if k in maes},
+            "text": text}

@@ -23,6 +23,7 @@ import numpy as np
 from ..errors import InputError
 from ..models import agreement as model
 from ..scenario import Scenario
+from . import Progress, Steps
 from .montecarlo import _blocks, check_memory
 from .uncertainty import sample, uncertain_inputs
 
@@ -112,8 +113,10 @@ class DealResult:
 
 
 def deal_draws(scenario: Scenario, draws: int, seed: int = 0, *, widen: float = 0.0,
-               params: dict[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Deal or not ``[N]`` and the package ``[N, P]`` for ``draws`` draws of the scenario."""
+               params: dict[str, Any] | None = None, progress: Progress | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Deal or not ``[N]`` and the package ``[N, P]`` for ``draws`` draws of the scenario;
+    ``progress(done, draws)`` after each block."""
     if scenario.agreement is None:
         raise InputError("the scenario has no agreement section", field="agreement",
                          allowed="an agreement section (see docs/formats.md)")
@@ -125,17 +128,23 @@ def deal_draws(scenario: Scenario, draws: int, seed: int = 0, *, widen: float = 
     blocks = _blocks(draws)
     children = np.random.SeedSequence(seed).spawn(len(blocks))
     deals, packages = [], []
+    done = 0
     for k, size in blocks:
         sample_rng, _ = (np.random.default_rng(s) for s in children[k].spawn(2))
         sol = model.solve(sample(scenario, size, sample_rng, inputs), p)  # type: ignore[arg-type]
         deals.append(sol.deal)
         packages.append(sol.package)
+        done += size
+        if progress is not None:
+            progress(done, draws)
     return np.concatenate(deals), np.concatenate(packages, axis=0)
 
 
 def analyse(scenario: Scenario, draws: int | None = None, seed: int = 0, *,
-            widen: float = 0.0, params: dict[str, Any] | None = None) -> DealResult:
-    """The deal in the scenario as given and, with ``draws``, over its uncertainty."""
+            widen: float = 0.0, params: dict[str, Any] | None = None,
+            progress: Progress | None = None) -> DealResult:
+    """The deal in the scenario as given and, with ``draws``, over its uncertainty
+    (``progress``: as :func:`deal_draws` reports it)."""
     p = model.MODEL.params_for(scenario, params)
     if draws is not None and draws >= 1:
         check_memory(scenario, draws)  # before the scenario as given is solved
@@ -144,7 +153,8 @@ def analyse(scenario: Scenario, draws: int | None = None, seed: int = 0, *,
     notes = []
     deals = packages = None
     if draws is not None:
-        deals, packages = deal_draws(scenario, draws, seed, widen=widen, params=params)
+        deals, packages = deal_draws(scenario, draws, seed, widen=widen, params=params,
+                                     progress=progress)
         if not uncertain_inputs(scenario, widen):
             notes.append("the scenario declares no uncertainty and widen is 0: every draw "
                          "is the same scenario")
@@ -158,19 +168,26 @@ def analyse(scenario: Scenario, draws: int | None = None, seed: int = 0, *,
 
 
 def compare_deals(scenario: Scenario, overlays: list[Any], *, draws: int | None = None,
-                  seed: int = 0, widen: float = 0.0) -> list[dict[str, Any] | None]:
+                  seed: int = 0, widen: float = 0.0, progress: Progress | None = None
+                  ) -> list[dict[str, Any] | None]:
     """Per overlay: deal, package and (with ``draws``) P(deal) before and after the what-if;
-    None where neither the scenario nor the what-if has an agreement section."""
+    None where neither the scenario nor the what-if has an agreement section.
+    ``progress``: one part per analysis (the scenario's, then each overlay's)."""
     from .whatif import apply
 
-    before = analyse(scenario, draws, seed, widen=widen) if scenario.agreement else None
+    steps = Steps(progress, [1.0] * (len(overlays) + 1))
+    before = (analyse(scenario, draws, seed, widen=widen, progress=steps.part(0))
+              if scenario.agreement else None)
+    steps.done(0)
     out: list[dict[str, Any] | None] = []
-    for ov in overlays:
+    for k, ov in enumerate(overlays, start=1):
         changed = apply(scenario, ov)
         if changed.agreement is None:
             out.append(None)
+            steps.done(k)
             continue
-        after = analyse(changed, draws, seed, widen=widen)
+        after = analyse(changed, draws, seed, widen=widen, progress=steps.part(k))
+        steps.done(k)
         out.append({
             "before": None if before is None else _brief(before),
             "after": _brief(after),

@@ -38,6 +38,7 @@ import numpy as np
 
 from ..models import agreement as model
 from ..scenario import AgreementIndex, Batch, Scenario
+from . import Progress, Steps
 from .deal import deal_draws
 
 GRID_POSITION = 201
@@ -405,18 +406,23 @@ def find_levers(scenario: Scenario, params: dict[str, Any] | None = None,
 
 
 def rank_by_draws(scenario: Scenario, levers: list[Lever], draws: int, seed: int = 0, *,
-                  widen: float = 0.0, params: dict[str, Any] | None = None) -> list[Lever]:
+                  widen: float = 0.0, params: dict[str, Any] | None = None,
+                  progress: Progress | None = None) -> list[Lever]:
     """The levers re-ranked by their effect on P(deal) over ``draws`` draws (the same draws
     for each): the largest gain first where there is no deal, the largest loss first where
-    there is one (the levers then break it)."""
-    base = float(deal_draws(scenario, draws, seed, widen=widen, params=params)[0].mean())
+    there is one (the levers then break it). ``progress``: one part per scenario run
+    (the scenario's own draws, then each lever's)."""
+    steps = Steps(progress, [1.0] * (len(levers) + 1))
+    base = float(deal_draws(scenario, draws, seed, widen=widen, params=params,
+                            progress=steps.part(0))[0].mean())
     p: model.AgreementParams = model.MODEL.params_for(scenario, params)  # type: ignore
     breaking = bool(model.solve(scenario.batch(), p, package=False).deal[0])
     sign = 1.0 if breaking else -1.0
     out = []
-    for lever in levers:
+    for k, lever in enumerate(levers, start=1):
         changed = lever.apply(scenario)
-        q = float(deal_draws(changed, draws, seed, widen=widen, params=params)[0].mean())
+        q = float(deal_draws(changed, draws, seed, widen=widen, params=params,
+                             progress=steps.part(k))[0].mean())
         out.append(Lever(**{**lever.__dict__, "gain": q - base}))
     out.sort(key=lambda r: (sign * (r.gain or 0.0), r.size))
     return out

@@ -17,6 +17,7 @@ import pandas as pd
 from ..errors import InputError
 from ..models import get
 from ..scenario import Scenario
+from . import Progress
 from .uncertainty import Uncertain, uncertain_inputs, with_values
 
 
@@ -33,8 +34,22 @@ def _point(scenario: Scenario, u: Uncertain) -> float:
     return float(scenario.salience[u.actor, u.issue])
 
 
+def _evaluate(spec: Any, batch: Any, params: Any, seed: int,
+              progress: Progress | None) -> np.ndarray:
+    """The one batched model run, with ``progress(0, runs)`` before and ``(runs, runs)``
+    after it."""
+    runs = int(batch.size)
+    if progress is not None:
+        progress(0, runs)
+    forecasts = spec.evaluate(batch, params=params, rng=seed)
+    if progress is not None:
+        progress(runs, runs)
+    return forecasts
+
+
 def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1,
-            params: dict[str, Any] | None = None, seed: int = 0) -> pd.DataFrame:
+            params: dict[str, Any] | None = None, seed: int = 0,
+            progress: Progress | None = None) -> pd.DataFrame:
     """One row per issue and input: the forecast at the input's low and high end.
 
     Inputs without declared uncertainty are moved by ± ``delta`` (of the scale width for
@@ -43,6 +58,8 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
     issue on its own (``per_issue``) is moved on an issue only by that issue's inputs and
     capabilities; for a joint model (SMP, exchange) every input is a row on every issue,
     so cross-issue effects (a position on one issue moving the forecast on another) show.
+    ``progress(done, total)`` is called before and after the one batched model run (it
+    cannot report part-way: splitting the batch would change a random model's stream).
     """
     spec = get(model)
     p = spec.params_for(scenario, params)
@@ -57,7 +74,7 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
         lo, hi = _bounds(u)
         values[1 + 2 * k, k] = lo
         values[2 + 2 * k, k] = hi
-    forecasts = spec.evaluate(with_values(scenario, inputs, values), params=p, rng=seed)
+    forecasts = _evaluate(spec, with_values(scenario, inputs, values), p, seed, progress)
     base = forecasts[0]
     rows = []
     for k, u in enumerate(inputs):
@@ -90,11 +107,13 @@ def tornado(scenario: Scenario, model: str = "compromise", *, delta: float = 0.1
 
 def global_indices(scenario: Scenario, model: str = "compromise", *, method: str = "sobol",
                    samples: int = 256, delta: float = 0.1, seed: int = 0,
-                   params: dict[str, Any] | None = None) -> pd.DataFrame:
+                   params: dict[str, Any] | None = None,
+                   progress: Progress | None = None) -> pd.DataFrame:
     """Sobol (S1, ST with confidence intervals) or Morris (mu*, sigma) indices per issue.
 
     Each input varies uniformly over its range (declared, or ± ``delta``). Sobol costs
     ``samples × (inputs + 2)`` model runs, Morris ``samples × (inputs + 1)``.
+    ``progress``: as for :func:`tornado`.
     """
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
@@ -124,7 +143,7 @@ def global_indices(scenario: Scenario, model: str = "compromise", *, method: str
         x = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     else:
         x = morris_sample.sample(problem, samples, seed=seed)
-    forecasts = spec.evaluate(with_values(scenario, inputs, x), params=p, rng=seed)
+    forecasts = _evaluate(spec, with_values(scenario, inputs, x), p, seed, progress)
     rows = []
     for i, issue in enumerate(scenario.issue_ids):
         y = forecasts[:, i]

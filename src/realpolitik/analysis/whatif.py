@@ -54,6 +54,7 @@ from ..scenario import (
     Source,
 )
 from ..scenarios import DEFAULT, folder
+from . import Progress, Steps
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -496,13 +497,15 @@ def compare(
     seed: int | None = 0,
     draws: int | None = None,
     params: dict[str, dict[str, Any]] | None = None,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Per overlay, model and issue: the baseline forecast, the what-if forecast, the
     difference, and the article's claimed outcome where the overlay records one.
 
     With ``draws``, the Monte Carlo spread (5th and 95th percentiles of the what-if
     forecast over ``draws`` perturbed scenarios, with the same model parameters and seed
-    as the point forecast) is added.
+    as the point forecast) is added. ``progress`` is called after each model run (a Monte
+    Carlo run of ``draws`` counts as draws / 250 of them).
     """
     from ..models import names, resolve_rng
 
@@ -515,14 +518,28 @@ def compare(
         from .montecarlo import check_draws
 
         check_draws(scenario, draws)
-    base = {m: _forecasts(scenario, m, seed, (params or {}).get(m)) for m in chosen}
+    mc = max(draws / 250, 1.0) if draws else 0.0
+    steps = Steps(progress, [1.0] * len(chosen)
+                  + [mc] * (len(overlays) * len(chosen) if draws else 0)
+                  + [1.0] * (len(overlays) * len(chosen)))
+    base = {}
+    for k, m in enumerate(chosen):
+        base[m] = _forecasts(scenario, m, seed, (params or {}).get(m))
+        steps.done(k)
+    part = len(chosen)
     rows = []
     for ov in overlays:
         changed = apply(scenario, ov)
-        spread = _spread(changed, chosen, draws, seed, params) if draws else {}
+        spread = {}
+        if draws:
+            spread = _spread(changed, chosen, draws, seed, params,
+                             [steps.part(part + k) for k in range(len(chosen))])
+            part += len(chosen)
         claim = ov.claim.outcomes if ov.claim else {}
         for m in chosen:
             after = _forecasts(changed, m, seed, (params or {}).get(m))
+            steps.done(part)
+            part += 1
             for i, issue in enumerate(scenario.issue_ids):
                 j = changed.issue_ids.index(issue)
                 row = {
@@ -542,15 +559,17 @@ def compare(
 
 
 def _spread(scenario: Scenario, models: list[str], draws: int, seed: int,
-            params: dict[str, dict[str, Any]] | None = None
+            params: dict[str, dict[str, Any]] | None = None,
+            progress: Sequence[Progress | None] = ()
             ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """5th/95th percentiles of each model's forecast per issue over Monte Carlo draws from
     the scenario's declared uncertainty, with the model parameters of the point forecast."""
     from .montecarlo import simulate
 
     out = {}
-    for m in models:
-        result = simulate(scenario, m, draws, seed, params=(params or {}).get(m))
+    for k, m in enumerate(models):
+        result = simulate(scenario, m, draws, seed, params=(params or {}).get(m),
+                          progress=progress[k] if k < len(progress) else None)
         forecasts = result.forecasts
         with np.errstate(all="ignore"):
             out[m] = (np.nanpercentile(forecasts, 5, axis=0) if np.isfinite(forecasts).any()

@@ -7,7 +7,9 @@ Command modules import only typer and this package at the top; everything a comm
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +41,11 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+# ``--progress/--no-progress`` of every command that can take a while
+PROGRESS_OPTION = typer.Option(
+    "--progress/--no-progress",
+    help="Progress bar on stderr (default: when stderr is a terminal).")
+
 SCENARIO_HELP = (
     "A built-in scenario name (see `realpolitik scenarios`) or a scenario file: native "
     "YAML/JSON, or another tool's format (KTAB, BDM table, decide) as readers exist."
@@ -49,6 +56,69 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def showing(show: bool | None) -> bool:
+    """Whether to show progress: as asked, else when stderr is a terminal."""
+    return sys.stderr.isatty() if show is None else show
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, show: bool | None = None, unit: str | None = None,
+                 count: bool = True) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr while the block runs (when stderr is a terminal, or
+    when asked); yields the ``progress(done, total)`` callback that the layers below call,
+    or None when nothing is shown (they then skip the calls). ``unit`` adds a rate
+    ("draws/s"); ``count`` False leaves out "done/total" (for work measured in
+    :class:`realpolitik.analysis.Steps` ticks). A total may change between calls."""
+    if not showing(show):
+        yield None
+        return
+    import time
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = [SpinnerColumn(), TextColumn(label), BarColumn(),
+               *([MofNCompleteColumn()] if count else []), TaskProgressColumn()]
+    if unit:
+        columns.append(TextColumn(f"{{task.fields[rate]}} {unit}/s"))
+    columns += [TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(),
+                TextColumn("left")]
+    bar = Progress(*columns, console=console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None, rate="—")
+    start = time.perf_counter()
+
+    def update(done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - start, 1e-9)
+        bar.update(task, completed=done, total=total, rate=f"{rate:,.0f}")
+
+    with bar:
+        yield update
+
+
+def compile_notice(models: Iterable[str], *, batch: bool = False,
+                   show: bool | None = None) -> None:
+    """One line on stderr per compiled kernel that running ``models`` will compile first
+    (no disk cache entry yet), shown as progress is."""
+    if not showing(show):
+        return
+    from ..models import uncompiled
+
+    for name, seconds, later in uncompiled(models, batch=batch):
+        when = ("later runs use the cache" if later
+                else "no writable cache, so every run compiles it")
+        print(f"realpolitik: compiling the {name} kernel once (about {seconds:.0f} s); {when}"
+              if later else f"realpolitik: compiling the {name} kernel (about "
+              f"{seconds:.0f} s); {when}", file=sys.stderr, flush=True)
 
 
 def load_scenario(spec: str | None, *, fmt: str | None = None, **options: object) -> Scenario:

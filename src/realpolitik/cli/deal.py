@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import SCENARIO_HELP, app, check_output, emit, load_scenario, parse_params, render
+from .common import (
+    PROGRESS_OPTION,
+    SCENARIO_HELP,
+    app,
+    check_output,
+    compile_notice,
+    emit,
+    load_scenario,
+    parse_params,
+    progress_bar,
+    render,
+)
 
 if TYPE_CHECKING:
     from ..analysis.deal import DealResult
@@ -79,13 +90,17 @@ def deal(
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write to this file.")] = None,
+    progress: Annotated[bool | None, PROGRESS_OPTION] = None,
 ) -> None:
     """Deal or no deal: the package, the win-set per issue, the blockers, and P(deal)."""
     from ..analysis.deal import analyse
 
     check_output(output)
     sc = load_scenario(scenario)
-    result = analyse(sc, draws, seed, widen=widen, params=parse_params(param))
+    compile_notice(["agreement"], show=progress)
+    with progress_bar("deal draws", progress if draws else False, unit="draws") as callback:
+        result = analyse(sc, draws, seed, widen=widen, params=parse_params(param),
+                         progress=callback)
     if fmt == Fmt.json:
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), output)
     else:
@@ -104,6 +119,7 @@ def levers(
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write to this file.")] = None,
+    progress: Annotated[bool | None, PROGRESS_OPTION] = None,
 ) -> None:
     """What would it take? The smallest single changes (then pairs) that open a deal, or,
     with a deal, that break it."""
@@ -114,9 +130,11 @@ def levers(
     check_output(output)
 
     sc = load_scenario(scenario)
+    compile_notice(["agreement"], show=progress)
     rows = find_levers(sc)
     if draws is not None:
-        rows = rank_by_draws(sc, rows, draws, seed, widen=widen)
+        with progress_bar("levers over draws", progress, count=False) as callback:
+            rows = rank_by_draws(sc, rows, draws, seed, widen=widen, progress=callback)
     rows = rows[:top]
     if fmt == Fmt.json:
         emit(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False), output)

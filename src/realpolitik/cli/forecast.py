@@ -19,6 +19,7 @@ from .common import (
     app,
     check_output,
     column_groups,
+    compile_notice,
     console,
     emit,
     load_scenario,
@@ -66,6 +67,7 @@ def run_models(scenario: Scenario, models: list[str], raw_params: dict[str, str]
         raise InputError(exc.problem, field=f"--param {exc.field}" if exc.field else None,
                          allowed=exc.allowed) from None
     show = sys.stderr.isatty() if progress is None else progress
+    compile_notice(models, show=show)
     err = console(stderr=True) if show else None
     results = []
     for k, name in enumerate(models, start=1):

@@ -11,7 +11,17 @@ import typer
 
 from ..errors import InputError
 from ..models import evaluate, get
-from .common import SCENARIO_HELP, app, check_output, emit, load_scenario, parse_params
+from .common import (
+    PROGRESS_OPTION,
+    SCENARIO_HELP,
+    app,
+    check_output,
+    compile_notice,
+    emit,
+    load_scenario,
+    parse_params,
+    progress_bar,
+)
 
 
 class PlotKind(StrEnum):
@@ -88,6 +98,7 @@ def report(
              "built-in one.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws (0: none).")] = 0,
     seed: Annotated[int, typer.Option()] = 0,
+    progress: Annotated[bool | None, PROGRESS_OPTION] = None,
 ) -> None:
     """Write one self-contained HTML report (no network, no scripts)."""
     check_output(output)
@@ -101,7 +112,15 @@ def report(
         from ..analysis.whatif import builtin_overlays
 
         chosen = builtin_overlays(sc.name)
-    html = build(sc, models=model, whatifs=chosen, draws=draws, seed=seed)
+    from ..models import names
+
+    compile_notice(model or names(), show=progress)
+    if draws:
+        compile_notice([*(["compromise"] if not model or "compromise" in model else model[:1]),
+                        *(["agreement"] if sc.agreement else [])], batch=True, show=progress)
+    with progress_bar("report", progress, count=False) as callback:
+        html = build(sc, models=model, whatifs=chosen, draws=draws, seed=seed,
+                     progress=callback)
     from ..io import atomic_write
 
     atomic_write(output, html)

@@ -15,10 +15,11 @@ from .common import (
     OutputFormat,
     app,
     check_output,
-    console,
+    compile_notice,
     emit,
     load_scenario,
     parse_params,
+    progress_bar,
     render,
 )
 
@@ -27,29 +28,6 @@ if TYPE_CHECKING:
 
 # analysis.montecarlo.BLOCK (a test checks), not imported: it loads NumPy and the models
 BLOCK = 1024
-
-
-def _progress_bar(show: bool | None):
-    """A rich progress bar on stderr (when it is a terminal, or when asked)."""
-    if show is None:
-        show = sys.stderr.isatty()
-    if not show:
-        return None, None
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    bar = Progress(
-        TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-        TextColumn("{task.fields[rate]} draws/s"), TimeRemainingColumn(),
-        console=console(stderr=True), transient=True,
-    )
-    return bar, None
 
 
 def render_simulation(result: MonteCarloResult, point=None) -> str:
@@ -110,26 +88,11 @@ def simulate(
 
     get(model)
     sc = load_scenario(scenario)
-    bar, _ = _progress_bar(progress)
-    callback = None
-    if bar is not None:
-        task = bar.add_task("draws", total=draws, rate="—")
-        import time
-
-        start = time.perf_counter()
-
-        def callback(done: int, total: int) -> None:
-            rate = done / max(time.perf_counter() - start, 1e-9)
-            bar.update(task, completed=done, rate=f"{rate:,.0f}")
-
-        bar.start()
-    try:
+    compile_notice([model], batch=True, show=progress)
+    with progress_bar("simulating", progress, unit="draws") as callback:
         result = run_simulation(sc, model, draws, seed, params=parse_params(param),
                                 widen=widen, chunk_size=chunk_size, workers=workers,
                                 scheduler=scheduler, progress=callback)
-    finally:
-        if bar is not None:
-            bar.stop()
     if result.partial:
         print(f"realpolitik: interrupted; the output holds {result.draws:,} of "
               f"{result.draws_requested:,} draws (partial)", file=sys.stderr)
@@ -146,6 +109,7 @@ def simulate(
     else:
         from .. import forecast as point_forecast
 
+        compile_notice([model], show=progress)
         point = point_forecast(sc, model, seed=seed, **parse_params(param)).forecast
         text = render_simulation(result, point)
     emit(text, output)
@@ -165,6 +129,9 @@ def sensitivity(
     param: Annotated[list[str] | None, typer.Option("--param", "-p")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal).")
+    ] = None,
 ) -> None:
     """Which actors' positions, saliences and capabilities move each forecast most."""
     check_output(output)
@@ -175,13 +142,15 @@ def sensitivity(
     get(model)
     sc = load_scenario(scenario)
     params = parse_params(param)
-    if method == "tornado":
-        frame = tornado(sc, model, delta=delta, params=params, seed=seed)
-        key = "swing"
-    else:
-        frame = global_indices(sc, model, method=method, samples=samples, delta=delta,
-                               seed=seed, params=params)
-        key = "ST" if method == "sobol" else "mu_star"
+    compile_notice([model], batch=True, show=progress)
+    with progress_bar(f"{method}: {model} runs", progress) as callback:
+        if method == "tornado":
+            frame = tornado(sc, model, delta=delta, params=params, seed=seed,
+                            progress=callback)
+        else:
+            frame = global_indices(sc, model, method=method, samples=samples, delta=delta,
+                                   seed=seed, params=params, progress=callback)
+    key = {"tornado": "swing", "sobol": "ST"}.get(method, "mu_star")
     if fmt is OutputFormat.json:
         text = frame.to_json(orient="records", indent=2, force_ascii=False, double_precision=15)
     elif fmt is OutputFormat.csv:

@@ -13,13 +13,16 @@ import typer
 from ..errors import InputError, read_text
 from ..models import get, names
 from .common import (
+    PROGRESS_OPTION,
     OutputFormat,
     app,
     check_output,
     column_groups,
+    compile_notice,
     console,
     emit,
     load_scenario,
+    progress_bar,
     render,
 )
 
@@ -103,6 +106,7 @@ def whatif(
         "--format", "-f", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
                       ] = None,
+    progress: Annotated[bool | None, PROGRESS_OPTION] = None,
 ) -> None:
     """Apply what-if overlays to a scenario: per issue and model, the baseline forecast,
     the what-if forecast and the difference, beside the article's own claim."""
@@ -126,8 +130,18 @@ def whatif(
         raise InputError("no overlay given and the scenario has no built-in what-ifs",
                          field="OVERLAY", allowed="one or more overlay files")
     overlays = [load_overlay(s, base_name) for s in specs]
-    table = compare(sc, overlays, chosen, seed=seed, draws=draws)
-    deals = _deals(sc, overlays, draws, seed)
+    from ..analysis import Steps
+
+    deal_model = ["agreement"] if sc.agreement else []
+    compile_notice([*chosen, *deal_model], show=progress)
+    if draws:
+        compile_notice([*chosen, *deal_model], batch=True, show=progress)
+    with progress_bar("what-ifs", progress, count=False) as callback:
+        steps = Steps(callback, [len(chosen) * (1 + len(overlays)) * (1 + (draws or 0) / 250),
+                                 (1 + len(overlays)) * (1 + (draws or 0) / 250)
+                                 if sc.agreement else 0.0])
+        table = compare(sc, overlays, chosen, seed=seed, draws=draws, progress=steps.part(0))
+        deals = _deals(sc, overlays, draws, seed, steps.part(1))
     if fmt is OutputFormat.json:
         text = _dumps({
             "scenario": sc.name, "seed": seed, "draws": draws, "models": chosen,
@@ -200,11 +214,11 @@ def _whatif_tables(sc: Any, ov: Any, rows: pd.DataFrame, chosen: list[str], digi
             + ("; [5th–95th percentile over draws]" if draws else "")]
 
 
-def _deals(sc, overlays, draws: int | None, seed: int | None) -> list:
+def _deals(sc, overlays, draws: int | None, seed: int | None, progress=None) -> list:
     """The agreement model's deal before and after each what-if (None without a section)."""
     from ..analysis.deal import compare_deals
 
-    return compare_deals(sc, overlays, draws=draws, seed=seed or 0)
+    return compare_deals(sc, overlays, draws=draws, seed=seed or 0, progress=progress)
 
 
 @app.command()
@@ -258,23 +272,32 @@ def backtest_russia_japan(
         "--format", "-f", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
                       ] = None,
+    progress: Annotated[bool | None, PROGRESS_OPTION] = None,
 ) -> None:
     """Each model's forecast from each snapshot (Dec 2016, Nov 2018, Jan 2019) against the
     coded outcome, with the absolute error per issue and the mean over issues."""
     from rich.table import Table
 
     check_output(output)
-    from ..analysis.backtest import load_outcomes, russia_japan_backtest, summarise
+    from ..analysis.backtest import (
+        load_outcomes,
+        russia_japan_backtest,
+        russia_japan_verdict,
+        summarise,
+    )
 
     chosen = _models(model)
-    table = russia_japan_backtest(chosen, seed=seed)
+    compile_notice(chosen, show=progress)
+    with progress_bar("backtest: model runs", progress) as callback:
+        table = russia_japan_backtest(chosen, seed=seed, progress=callback)
     summary = summarise(table)
+    verdict = russia_japan_verdict(table)
     if fmt is OutputFormat.json:
         outcomes = load_outcomes()
         text = _dumps({
             "scenario": "russia-japan", "seed": seed, "outcomes_as_of": str(outcomes.as_of),
             "outcomes": {o.issue: o.value for o in outcomes.outcomes},
-            "rows": _records(table), "summary": _records(summary),
+            "rows": _records(table), "summary": _records(summary), "verdict": verdict,
         })
     elif fmt is OutputFormat.csv:
         text = table.to_csv(index=False, float_format="%.6g")
@@ -299,7 +322,7 @@ def backtest_russia_japan(
         unscored = [i for i in issues if i not in scored]
         note = (f"Issues without a coded outcome (not scored): {', '.join(unscored)}."
                 if unscored else "")
-        text = render(t, note) if note else render(t)
+        text = render(t, *([note] if note else []), verdict["text"])
     emit(text, output)
 
 
@@ -325,6 +348,7 @@ def backtest_deu(
         "--format", "-f", help="Output format.")] = OutputFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")
                       ] = None,
+    progress: Annotated[bool | None, PROGRESS_OPTION] = None,
 ) -> None:
     """MAE, RMSE and hit rate (within 10 points) of every model on the DEU issues, per
     capability scheme, with each model's MAE difference from the compromise model (95%
@@ -341,8 +365,12 @@ def backtest_deu(
                   *dict.fromkeys(m for m in model if m in DEU_MODELS)]
     else:
         chosen = [*_models(None), *DEU_MODELS]
-    result = deu_backtest(path, chosen, weights=tuple(weights or WEIGHTS), seed=seed,
-                          institutions=institutions, split=split)
+    kernels = [m for m in chosen if m not in DEU_MODELS]
+    compile_notice([*kernels, "compromise", *(["agreement"] if len(kernels) < len(chosen)
+                                              else [])], batch=True, show=progress)
+    with progress_bar("DEU backtest: model runs and bootstraps", progress) as callback:
+        result = deu_backtest(path, chosen, weights=tuple(weights or WEIGHTS), seed=seed,
+                              institutions=institutions, split=split, progress=callback)
     if fmt is OutputFormat.json:
         text = _dumps(result)
     elif fmt is OutputFormat.csv:
@@ -374,5 +402,5 @@ def backtest_deu(
                      f"{_num(100 * g['no deal']['stayed'], 0)}% of no-deals; Brier of "
                      f"P(moves) {g['brier']:.2f} (always deal "
                      f"{g['baselines']['always deal']:.2f}, coin 0.25).")
-        text = render(t, foot)
+        text = render(t, foot, result["verdict"]["text"])
     emit(text, output)

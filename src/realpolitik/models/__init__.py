@@ -23,7 +23,14 @@ if TYPE_CHECKING:
     from .base import RNG, Model, Params, ParamsLike, Result
 
 __all__ = ["Model", "Params", "Result", "evaluate", "get", "names", "registry",
-           "resolve_rng"]
+           "resolve_rng", "uncompiled"]
+
+# Seconds a first compile of each kernel took (a 2-core machine, Numba 0.68), for the
+# command line's notice; the batch entry of SMP compiles its scenario entry too.
+COMPILE_SECONDS = {"_smp_kernel:run": 50, "_smp_kernel:run_batch": 40,
+                   "_bdm_kernel:run_one": 13, "_bdm_kernel:run_batch": 12,
+                   "_exchange_kernel:_round": 37, "_exchange_kernel:forecast_draws": 30,
+                   "_agreement_kernel:search": 12}
 
 
 def __getattr__(name: str) -> Any:  # Model, Params, Result load pydantic and NumPy
@@ -83,3 +90,26 @@ class _Package(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _Package
+
+
+def uncompiled(models: Any, *, batch: bool = False) -> list[tuple[str, float, bool]]:
+    """The compiled kernels that running ``models`` (names) on a scenario (or, ``batch``,
+    on a batch) would compile first, each once: ``(name, typical seconds, cached later)``
+    — ``cached later`` is False when there is no writable disk cache, so every process
+    compiles. A kernel of which Numba's disk cache holds an entry for the current source
+    is left out. Loads the kernel modules (and Numba) of the models that have one."""
+    from ._jit import cached
+
+    entries = dict.fromkeys(e for m in models
+                            for e in (get(m).batch_kernels if batch else get(m).kernels))
+    out: list[tuple[str, float, bool]] = []
+    seen: set[str] = set()
+    for entry in entries:
+        module, _, function = entry.partition(":")
+        state = cached(getattr(importlib.import_module(f"{__name__}.{module}"), function))
+        label = module.strip("_").removesuffix("_kernel")
+        if state is True or label in seen:
+            continue
+        seen.add(label)
+        out.append((label, COMPILE_SECONDS.get(entry, 30), state is not None))
+    return out

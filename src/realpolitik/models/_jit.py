@@ -93,6 +93,21 @@ def _enable_cache(dispatcher: Any) -> None:
         return
 
 
+def cached(dispatcher: Any) -> bool | None:
+    """Whether the next call of a kernel loads machine code rather than compiling it: it
+    was compiled in this process, or Numba's disk cache holds an entry for its current
+    source (any signature: the kernels are called with one). None: no disk cache."""
+    if numba.config.DISABLE_JIT or dispatcher.overloads:
+        return True
+    cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
+    if cache_file is None:
+        return None
+    try:
+        return bool(cache_file._load_index())  # {} when absent, stale or another version
+    except Exception:  # an unreadable index: Numba recompiles, so say so
+        return False
+
+
 def kernel(func: Callable[..., Any] | None = None, **options: Any) -> Any:
     """``numba.njit(cache=True, **options)``, caching where it can (see the module text).
     Use as ``@kernel``, ``@kernel()`` or ``@kernel(parallel=True)``."""

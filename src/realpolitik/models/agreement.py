@@ -475,6 +475,8 @@ MODEL = Model(
     order=90,
     per_issue=False,
     every_issue=False,
+    kernels=("_agreement_kernel:search",),
+    batch_kernels=("_agreement_kernel:search",),
 )
 run, forecast_batch = MODEL.run, MODEL.forecast_batch
 

@@ -89,6 +89,11 @@ class Model:
     # Parameter sets besides the defaults that the registry-wide contract test runs too
     # (tests/test_contract.py), e.g. the variants that draw random numbers.
     examples: tuple[Mapping[str, Any], ...] = ()
+    # The compiled kernels (``module:function`` in this package) a scenario run and a
+    # batch call first: a first call compiles them (up to a minute) unless Numba's disk
+    # cache has them, which the command line checks to say so beforehand.
+    kernels: tuple[str, ...] = ()
+    batch_kernels: tuple[str, ...] = ()
 
     # --- the seam ------------------------------------------------------------------
 

@@ -193,5 +193,7 @@ MODEL = Model(
     batch_kernel=_forecast,
     order=10,
     examples=({"rounds": 0}, {"q": 0.5, "denominator": "pairwise", "capitulation": True}),
+    kernels=("_bdm_kernel:run_one",),
+    batch_kernels=("_bdm_kernel:run_batch",),
 )
 run, forecast_batch = MODEL.run, MODEL.forecast_batch

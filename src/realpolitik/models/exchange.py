@@ -257,5 +257,7 @@ MODEL = Model(
     order=30,
     per_issue=False,
     examples=({"p": 0.5}, {"variant": "random-rate"}, {"rounds": 0}),
+    kernels=("_exchange_kernel:_round",),
+    batch_kernels=("_exchange_kernel:forecast_draws",),
 )
 run, forecast_batch = MODEL.run, MODEL.forecast_batch

@@ -262,5 +262,7 @@ MODEL = Model(
     order=20,
     per_issue=False,
     examples=({"transitions": "stochastic"}, {"voting": "asymprosp", "bargain": "pw-comp"}),
+    kernels=("_smp_kernel:run",),
+    batch_kernels=("_smp_kernel:run_batch",),
 )
 run, forecast_batch = MODEL.run, MODEL.forecast_batch

@@ -95,5 +95,8 @@ MODEL = Model(
     order=40,
     # exchange, a component, forecasts the issues of a proposal jointly
     per_issue=False,
+    # at the shipped weights (compromise, mean, exchange)
+    kernels=("_exchange_kernel:_round",),
+    batch_kernels=("_exchange_kernel:forecast_draws",),
 )
 run, forecast_batch = MODEL.run, MODEL.forecast_batch

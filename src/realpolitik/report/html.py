@@ -15,6 +15,7 @@ from html import escape
 import numpy as np
 
 from .. import __version__
+from ..analysis import Progress
 from ..models import Result, evaluate, get, names
 from ..scenario import Scenario
 from . import plots
@@ -80,17 +81,30 @@ def _evidence(sc: Scenario, evidence) -> str:
 
 def build(scenario: Scenario, *, models: Sequence[str] | None = None,
           whatifs: Sequence[str] = (), draws: int = 0, seed: int = 0,
-          timeline: bool = True) -> str:
-    """The report as one HTML string: everything is computed first, then rendered."""
+          timeline: bool = True, progress: Progress | None = None) -> str:
+    """The report as one HTML string: everything is computed first, then rendered.
+    ``progress(done, total)`` as it goes (see :class:`realpolitik.analysis.Steps`)."""
+    from ..analysis import Steps
+
     sc = scenario
     if draws:  # refuse a run that cannot fit before any model runs
         from ..analysis.montecarlo import check_draws
 
         check_draws(sc, draws)
     chosen = list(models) if models else names()
-    results: dict[str, Result] = {m: evaluate(m, sc, rng=seed) for m in chosen}
-    mc = _monte_carlo(sc, chosen, draws, seed) if draws else None
-    comparisons = _whatifs(sc, whatifs, chosen, draws, seed)
+    mc_cost = max(draws / 250, 1.0)
+    steps = Steps(progress, [1.0] * len(chosen) + [mc_cost if draws else 0.0]
+                  + [len(chosen) + 1.0] * len(whatifs)
+                  + [(1.0 + (mc_cost if draws else 0.0)) if sc.agreement else 0.0])
+    results: dict[str, Result] = {}
+    for k, m in enumerate(chosen):
+        results[m] = evaluate(m, sc, rng=seed)
+        steps.done(k)
+    part = len(chosen)
+    mc = _monte_carlo(sc, chosen, draws, seed, steps.part(part)) if draws else None
+    comparisons = _whatifs(sc, whatifs, chosen, draws, seed,
+                           [steps.part(part + 1 + k) for k in range(len(whatifs))])
+    deal_part = steps.part(part + 1 + len(whatifs))
     timeline_frame = _timeline(sc) if timeline else None
 
     sections = ["forecasts", *(["uncertainty"] if mc is not None else []),
@@ -100,7 +114,7 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
     out = _head(sc, seed, sections)
     out += _forecasts_section(sc, chosen, results)
     if sc.agreement is not None:
-        out += deal_section(sc, draws, seed)
+        out += deal_section(sc, draws, seed, progress=deal_part)
     if mc is not None:
         out += _uncertainty_section(mc)
     out += _issues_section(sc, chosen, results, mc)
@@ -126,28 +140,33 @@ def build(scenario: Scenario, *, models: Sequence[str] | None = None,
 # --- computing ------------------------------------------------------------------------
 
 
-def _monte_carlo(sc: Scenario, chosen: list[str], draws: int, seed: int):
+def _monte_carlo(sc: Scenario, chosen: list[str], draws: int, seed: int,
+                 progress: Progress | None = None):
     from ..analysis.montecarlo import simulate
 
-    return simulate(sc, "compromise" if "compromise" in chosen else chosen[0], draws, seed)
+    return simulate(sc, "compromise" if "compromise" in chosen else chosen[0], draws, seed,
+                    progress=progress)
 
 
-def _whatifs(sc: Scenario, specs: Sequence[str], chosen: list[str], draws: int, seed: int
-             ) -> list:
+def _whatifs(sc: Scenario, specs: Sequence[str], chosen: list[str], draws: int, seed: int,
+             progress: Sequence[Progress | None] = ()) -> list:
     """(overlay, comparison table, deal before/after as text or None) per what-if."""
     if not specs:
         return []
+    from ..analysis import Steps
     from ..analysis.whatif import compare, load_overlay
 
     out = []
-    for spec in specs:
+    for k, spec in enumerate(specs):
+        steps = Steps(progress[k] if k < len(progress) else None, [len(chosen), 1.0])
         overlay = load_overlay(spec, sc.name)
-        table = compare(sc, overlay, chosen, seed=seed)
+        table = compare(sc, overlay, chosen, seed=seed, progress=steps.part(0))
         deal = None
         if sc.agreement is not None or overlay.agreement is not None:
             from ..analysis.deal import compare_deals, describe
 
-            (entry,) = compare_deals(sc, [overlay], draws=draws or None, seed=seed)
+            (entry,) = compare_deals(sc, [overlay], draws=draws or None, seed=seed,
+                                     progress=steps.part(1))
             deal = None if entry is None else describe(entry)
         out.append((overlay, table, deal))
     return out
@@ -293,7 +312,8 @@ def _timeline(sc: Scenario):
     return frame
 
 
-def deal_section(sc: Scenario, draws: int, seed: int) -> list[str]:
+def deal_section(sc: Scenario, draws: int, seed: int, progress: Progress | None = None
+                 ) -> list[str]:
     """Whether a deal is struck: the package and win-set, P(deal), a 2-D slice of the
     package space, and the lever table."""
     from ..analysis.deal import analyse
@@ -301,7 +321,7 @@ def deal_section(sc: Scenario, draws: int, seed: int) -> list[str]:
 
     ag = sc.agreement
     assert ag is not None
-    result = analyse(sc, draws or None, seed)
+    result = analyse(sc, draws or None, seed, progress=progress)
     out = ['<h2 id="deal">Deal or no deal</h2>']
     verdict = "a deal: the win-set is not empty" if result.deal else (
         "no deal: the win-set is empty; blockers: " + (", ".join(result.blockers) or "none alone"))
