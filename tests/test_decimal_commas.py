@@ -137,7 +137,7 @@ def test_ktab_total_over_100_is_refused_with_the_scaled_values(tmp_path):
     assert text.startswith(f"{path}:3: actor 'A1': saliences add up to 110 (60 + 50), over "
                            "100 (KTAB's smpc refuses this too)")
     assert "e.g. 54.55, 45.45 (each × 100/110)" in text
-    assert "--read-option saliences=normalise" in text
+    assert "with the reader option saliences=normalise" in text
 
 
 def test_ktab_normalise_scales_and_says_so(tmp_path):
@@ -181,6 +181,7 @@ def test_cli_one_line_and_validate_reports_the_reading(tmp_path):
     bad = subprocess.run(run, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "saliences add up to 110" in bad.stderr
+    assert "with --read-option saliences=normalise" in bad.stderr  # the CLI's spelling
     good = subprocess.run([*run, "--read-option", "saliences=normalise"], capture_output=True,
                           text=True, timeout=120)
     assert good.returncode == 0, good.stderr

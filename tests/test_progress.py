@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from realpolitik.analysis import TICKS, Steps
+from realpolitik.templates import example_files
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -67,12 +68,16 @@ CASES = [
     (["simulate", "-m", "compromise", "-n", "64"], "simulating"),
     (["deal", "-n", "64"], "deal draws"),
     (["levers", "-n", "16", "--top", "3"], "levers over draws"),
+    (["backtest", "deu", "deu-sample.tsv", "-m", "compromise", "-m", "median"],
+     "DEU backtest: model runs and bootstraps"),
+    (["backtest", "whether", "-n", "64"], "whether backtest: cases"),
 ]
 
 
-@pytest.mark.parametrize(("args", "label"), CASES, ids=[c[0][0] for c in CASES])
+@pytest.mark.parametrize(("args", "label"), CASES, ids=[" ".join(c[0][:2]) for c in CASES])
 def test_a_bar_on_a_terminal_nothing_on_a_pipe_and_the_same_stdout(tmp_path, args, label):
     env = _env()
+    (tmp_path / "deu-sample.tsv").write_text(example_files()["deu-sample.tsv"], "utf-8")
     code, out, shown = run_in_pty(args, env, tmp_path)
     assert code == 0, shown
     assert label in shown and "%" in shown, shown[-2000:]

@@ -26,6 +26,7 @@ from pydantic import Field, model_validator
 
 from ..errors import InputError
 from ..scenario import Bound, Evidence, Id, Scenario, Source, Strict
+from . import Progress
 
 DRAWS = 1000
 SEED = 0
@@ -236,20 +237,26 @@ def run_case(case: Case, data_dir: Path | None, *, draws: int = DRAWS, seed: int
 
 
 def whether_backtest(data_dir: Path | None = None, *, draws: int = DRAWS, seed: int = SEED,
-                     widen: float = 0.0, cases: list[Case] | None = None) -> dict[str, Any]:
+                     widen: float = 0.0, cases: list[Case] | None = None,
+                     progress: Progress | None = None) -> dict[str, Any]:
     """Every case's P(deal) and Brier score, the mean Brier score and the baselines'
     (``docs/json-output.md``). Cases whose data file is not available are listed under
-    ``skipped`` with the reason, not scored."""
+    ``skipped`` with the reason, not scored. ``progress(done, total)`` after each case."""
     from .scores import baselines, brier, calibration, log_score
 
     rows, skipped = [], []
-    for case in cases if cases is not None else load_cases():
+    todo = cases if cases is not None else load_cases()
+    for k, case in enumerate(todo):
+        if progress is not None:
+            progress(k, len(todo))
         if case.scenario.data is not None and (
                 data_dir is None or not (Path(data_dir) / case.scenario.data).is_file()):
             skipped.append({"case": case.case, "reason": f"{case.scenario.data} not found "
                             "in the reference data folder"})
             continue
         rows.append(run_case(case, data_dir, draws=draws, seed=seed, widen=widen))
+    if progress is not None:
+        progress(len(todo), len(todo))
     p = np.array([r["p_deal"] for r in rows])
     pe = np.array([r["p_event"] for r in rows])
     y = np.array([r["outcome"] for r in rows], dtype=float)

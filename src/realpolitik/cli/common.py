@@ -201,6 +201,9 @@ def in_cli_words(exc: InputError) -> InputError:
     """The error with its field named as the command line spells it: ``draws`` →
     ``--draws``; a model parameter ``q`` → ``--param q``. Errors located in a file (with
     a source) keep their field paths."""
+    if exc.allowed and "the reader option " in exc.allowed:  # as the command line spells it
+        exc = InputError(exc.problem, source=exc.source, line=exc.line, field=exc.field,
+                         allowed=exc.allowed.replace("the reader option ", "--read-option "))
     field = exc.field
     if field == "path" and exc.source:  # the output file: its own path is the source
         return InputError(exc.problem, source=exc.source, line=exc.line, field="--output",

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import check_output, emit, render
+from .common import PROGRESS_OPTION, check_output, compile_notice, emit, progress_bar, render
 from .whatif import backtest_app
 
 
@@ -79,6 +79,7 @@ def backtest_whether(
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write to this file.")] = None,
+    progress: Annotated[bool | None, PROGRESS_OPTION] = None,
 ) -> None:
     """P(deal) of the agreement model on cases where a deal was or was not struck, each
     outcome coded from cited sources, with the Brier score against the baselines (always
@@ -87,8 +88,10 @@ def backtest_whether(
 
     check_output(output)
     cases = load_cases(case) if case else None
-    result = whether_backtest(data_folder(data), draws=draws, seed=seed, widen=widen,
-                              cases=cases)
+    compile_notice(["agreement"], batch=True, show=progress)
+    with progress_bar("whether backtest: cases", progress) as callback:
+        result = whether_backtest(data_folder(data), draws=draws, seed=seed, widen=widen,
+                                  cases=cases, progress=callback)
     if fmt == Fmt.json:
         emit(json.dumps(result, indent=2, ensure_ascii=False), output)
     else:

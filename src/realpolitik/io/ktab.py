@@ -177,8 +177,8 @@ def _check_actor(actor: dict, source, line: int | None, field: str | None,
     raise InputError(f"actor {actor['name']!r}: saliences add up to {total:g} ({terms}), over "
                      "100 (KTAB's smpc refuses this too)", source=source, line=line,
                      field=field, allowed=f"a total of at most 100 per actor, e.g. {scaled} "
-                     f"(each × 100/{total:g}); or read them so, with a note, with "
-                     "--read-option saliences=normalise")
+                     f"(each × 100/{total:g}); or read them so, with a note, with the "
+                     "reader option saliences=normalise")
 
 
 def _salience_option(saliences: str, source) -> str:
