@@ -475,3 +475,53 @@ def test_compiled_batch_equals_draw_by_draw_runs(name: str) -> None:
     np.testing.assert_array_equal(compiled, _draw_by_draw(batch, 4))
     zero = get("exchange").forecast_batch(batch, rounds=0)  # no rounds: the weighted mean
     np.testing.assert_allclose(zero, get("compromise").forecast_batch(batch), rtol=1e-12)
+
+
+def knife_edge() -> rp.Scenario:
+    """Four actors, two issues (0–100). a1's exchange with a2 is clamped so that the outcome
+    of i0 stops exactly on a2's position, 50; a0's exchange with a2 is then recomputed and
+    sees that outcome sitting on a2's position (the knife edge of §4.5)."""
+    x = [[80, 0], [80, 45], [50, 65], [30, 100]]
+    s = [[0.1, 0.3], [0.4, 0.6], [0.5, 0.2], [0.1, 0.1]]
+    c = [0.1, 0.2, 1.0, 0.2]
+    return rp.Scenario.model_validate({
+        "name": "knife-edge",
+        "actors": [{"id": f"a{i}", "name": f"a{i}", "capability": c[i]} for i in range(4)],
+        "issues": [{"id": f"i{k}", "name": f"i{k}"} for k in range(2)],
+        "stances": [{"actor": f"a{i}", "issue": f"i{k}", "position": x[i][k],
+                     "salience": s[i][k]} for i in range(4) for k in range(2)],
+    })
+
+
+def test_outcome_exactly_on_the_demanders_position_is_not_clamped() -> None:
+    """§4.5: once an exchange has put an outcome exactly on z, a later candidate with the
+    same demander on that issue has d0 = 0, which is no clamp: it keeps its full move. The
+    reference's decimals decide this by rounding noise (−1e-26 against +0.38 clamps it to a
+    zero move and drops it); the specification says to decide it the exact way."""
+    sc = knife_edge()
+    w = sc.capability[:, None] * sc.salience
+    d = w.sum(axis=0)
+    result = rp.forecast(sc, model="exchange", rounds=1)
+    ex = result.fields["exchanges"]
+    first, second = ex[0], ex[1]
+    # the first exchange: a1 supplies i0 to a2, clamped at a2's position on i0
+    assert (first["i"]["actor"], first["i"]["supply_issue"]) == ("a2", "i1")
+    assert (first["j"]["actor"], first["j"]["supply_issue"]) == ("a1", "i0")
+    a1_full = 80 + (50 - 80) * 1.0  # where the unclamped full move would take it
+    assert first["j"]["y"] > a1_full + 1
+    x_i0 = sc.position[:, 0].copy()
+    x_i0[1] = first["j"]["y"]
+    assert (w[:, 0] @ x_i0) / d[0] == pytest.approx(50, abs=1e-12)
+    # the second: a0 supplies i0 to the same demander a2, from an outcome already on 50
+    assert (second["i"]["actor"], second["i"]["supply_issue"]) == ("a2", "i1")
+    assert (second["j"]["actor"], second["j"]["supply_issue"]) == ("a0", "i0")
+    assert second["i"]["x"] == pytest.approx(first["i"]["y"], abs=1e-12)
+    # not clamped: a0 makes its full move to a2's position, and the gain is (4.2) for it
+    assert second["j"]["y"] == pytest.approx(50, abs=1e-12)
+    s = sc.salience
+    a, b = 2, 0  # A = a2 demands i0 (p) and supplies i1 (q); B = a0
+    dop = 30 * w[b, 0] / d[0]
+    assert second["gain"] == pytest.approx(
+        dop * (s[a, 0] * s[b, 1] - s[a, 1] * s[b, 0]) / (s[a, 1] + s[b, 1]), abs=1e-12)
+    assert len(ex) == 4
+    _same(*_both_engines(sc, 1))
