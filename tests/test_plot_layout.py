@@ -196,15 +196,22 @@ def test_tornado(rj) -> None:
     assert_clean(plots.tornado(tornado(rj, "compromise"), rj, "territory"))
 
 
-def test_whatif_is_a_grid_and_clean(rj) -> None:
+@pytest.mark.parametrize(("models", "n_columns"), [
+    (None, 4), (["compromise", "median"], 2),
+    (["compromise", "median", "mean", "status-quo", "bdm"], 3)])
+def test_whatif_is_a_grid_and_clean(rj, models, n_columns) -> None:
     overlay = load_overlay("000", rj.name)
-    table = compare(rj, overlay, None, seed=0)
+    table = compare(rj, overlay, models, seed=0)
     fig = plots.whatif(table, overlay.name)
     assert_clean(fig)
     width, height = fig.get_size_inches()
     assert width / height < 2.5, f"a {width:.1f} × {height:.1f} in strip"
     columns = {round(ax.get_position().x0, 3) for ax in fig.axes}
-    assert 2 <= len(columns) <= 4
+    assert len(columns) == n_columns
+    legend = [t.get_text() for ax in fig.axes if ax.get_legend()
+              for t in ax.get_legend().get_texts()]
+    legend += [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    assert legend[:2] == ["baseline", "what-if"]
     # every panel names its issues where the reader looks for them: the first column
     issues = set(table["issue"])
     for ax in fig.axes:

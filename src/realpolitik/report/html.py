@@ -292,7 +292,7 @@ def _whatif_section(comparisons: list) -> list[str]:
                           wrows, numeric={2, 3, 4, 5}))
         if deal is not None:
             out.append(f"<p><b>Deal?</b> {escape(deal)}</p>")
-        out.append(_svg(plots.whatif(table)))
+        out.append(_svg(plots.whatif(table, overlay.name)))
     return out
 
 

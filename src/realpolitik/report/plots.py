@@ -399,7 +399,8 @@ def whatif(table: pd.DataFrame, overlay: str | None = None) -> Figure:
     fig, axes = _figure((min(10.0, 2.6 * ncols + 1.6), panel_h * nrows + 0.8), nrows, ncols,
                         sharey=True, squeeze=False)
     flat = list(axes.flat)
-    for ax in flat[len(models):]:
+    spare = flat[len(models):]
+    for ax in spare[1:]:
         fig.delaxes(ax)
     y = np.arange(len(issues))
     for ax, model in zip(flat, models, strict=False):
@@ -419,8 +420,13 @@ def whatif(table: pd.DataFrame, overlay: str | None = None) -> Figure:
     for ax in flat[: len(models)]:
         for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
             handles.setdefault(name, handle)
-    fig.legend(list(handles.values()), list(handles), fontsize=7, ncols=len(handles),
-               loc="outside lower center", frameon=False)
+    if spare:  # the first empty cell of the grid holds the legend
+        spare[0].axis("off")
+        spare[0].legend(list(handles.values()), list(handles), fontsize=8, loc="center",
+                        frameon=False)
+    else:
+        fig.legend(list(handles.values()), list(handles), fontsize=7, ncols=len(handles),
+                   loc="outside lower center", frameon=False)
     fig.suptitle(overlay or "what-if", fontsize=10)
     return fig
 
