@@ -167,7 +167,11 @@ def test_bad_file_is_rejected_naming_each_line() -> None:
          "line 5: a second #D row for 'a' on 'k' (first on line 4)"),
         ("#A\ta\n#P\tk\n#M\tk\t10\n#M\tk\t5\n#D\ta\tk\t7\t0.5\t1\n",
          "line 4: #M value 5 for 'k' is below the previous 10"),
-        ("#A\ta\n#P\tk\n#D\ta\tk\t0,5\t0.5\t1\n", "line 3: '0,5' is not a number"),
+        # "0,5" is read as 0.5 (tests/test_decimal_commas.py); "1,000" could be either
+        ("#A\ta\n#P\tk\n#D\ta\tk\t1,000\t0.5\t1\n",
+         "line 3: #D position (field 4) '1,000' could be a decimal comma or a thousands"),
+        ("#A\ta\n#P\tk\n#D\ta\tk\tx\t0.5\t1\n", "line 3: #D position (field 4) 'x' is "
+         "not a number"),
         ("#A\ta\n#P\tk\n#D\ta\tk\t50\t1.5\t1\n", "line 3: salience 1.5 is outside 0–1"),
         ("#A\ta\n#P\tk\n#D\tz\tk\t50\t0.5\t1\n", "undeclared actor 'z'"),
         ("#A\ta\n#P\tk\n#P\tm\n#D\ta\tk\t50\t0.5\t1\n#D\ta\tm\t50\t0.5\t2\n",
