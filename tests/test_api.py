@@ -108,3 +108,29 @@ def test_the_module_level_run_takes_the_seed_seriously() -> None:
     assert one.seed == 3 and one.params["transitions"] == "stochastic"
     np.testing.assert_array_equal(exchange.run(sc, seed=3, p=0.5).forecast,
                                   exchange.run(sc, seed=3, p=0.5).forecast)
+
+
+def test_deal_and_levers_shortcuts_match_the_command_line(capsys) -> None:
+    import json
+
+    from realpolitik.analysis.deal import analyse
+    from realpolitik.analysis.levers import find_levers
+    from realpolitik.cli import main
+    from realpolitik.errors import InputError
+
+    got = rp.deal("russia-japan@2026-02", draws=300, seed=2)
+    want = analyse(rp.load("russia-japan@2026-02"), 300, 2)
+    assert got.to_dict() == want.to_dict()
+    assert main(["deal", "russia-japan@2026-02", "-n", "300", "--seed", "2", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(got.to_dict()))
+    frame = rp.levers("russia-japan")
+    rows = [r.to_dict() for r in find_levers(rp.load("russia-japan"))]
+    assert list(frame.columns) == ["actor", "issue", "change", "from", "to", "size", "effect"]
+    assert len(frame) == len(rows) and frame["size"].tolist() == [r["size"] for r in rows]
+    assert frame["change"].tolist() == [r["change"] for r in rows]
+    ranked = rp.levers("russia-japan@2026-02", draws=100)
+    assert "p_deal_gain" in ranked.columns and ranked["p_deal_gain"].iloc[0] > 0
+    with pytest.raises(InputError, match="gain_tol"):
+        rp.deal("russia-japan", gain_tol=-1)
+    with pytest.raises(InputError, match="no agreement section"):
+        rp.deal(str(FIXTURES / "tiny.yaml"))

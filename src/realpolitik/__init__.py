@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from .models import Result
     from .scenario import Batch, Scenario
 
-__all__ = ["Batch", "InputError", "Result", "Scenario", "apply_whatif", "backtest", "forecast",
-           "load", "model_names", "save", "sensitivity", "simulate", "timeline", "whatif"]
+__all__ = ["Batch", "InputError", "Result", "Scenario", "apply_whatif", "backtest", "deal",
+           "forecast", "levers", "load", "model_names", "save", "sensitivity", "simulate",
+           "timeline", "whatif"]
 __version__ = "0.1.0"
 
 
@@ -160,6 +161,35 @@ def backtest(target: str | Path = "russia-japan", models: Sequence[str] | None =
     if str(target) == "russia-japan":
         return bt.russia_japan_backtest(models, **options)
     return bt.deu_backtest(target, models, **options)
+
+
+def deal(scenario: Scenario | str | Path, draws: int | None = None, seed: int = 0, *,
+         widen: float = 0.0, **params: object) -> Any:
+    """Whether a deal is struck (the scenario's ``agreement`` section): the package, the
+    win-set, the blockers and, with ``draws``, P(deal) over the scenario's uncertainty (a
+    ``DealResult``; ``.to_dict()`` is the ``realpolitik deal -f json`` layout). ``params``:
+    the agreement model's parameters."""
+    from .analysis.deal import analyse
+
+    return analyse(_scenario(scenario), draws, seed, widen=widen, params=params or None)
+
+
+def levers(scenario: Scenario | str | Path, draws: int | None = None, seed: int = 0, *,
+           widen: float = 0.0, **params: object) -> Any:
+    """The smallest changes that open a deal (or, where there is one, break it), singles by
+    size then the best pairs; with ``draws``, ranked by their effect on P(deal). A DataFrame
+    of the ``realpolitik levers -f json`` rows."""
+    import pandas as pd
+
+    from .analysis.levers import find_levers, rank_by_draws
+
+    sc = _scenario(scenario)
+    rows = find_levers(sc, params or None)
+    if draws is not None:
+        rows = rank_by_draws(sc, rows, draws, seed, widen=widen, params=params or None)
+    columns = ["actor", "issue", "change", "from", "to", "size", "effect"]
+    records = [{k: v for k, v in r.to_dict().items() if k != "parts"} for r in rows]
+    return pd.DataFrame(records, columns=columns + (["p_deal_gain"] if draws else []))
 
 
 def timeline(scenario: str = "russia-japan") -> Any:
