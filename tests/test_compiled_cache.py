@@ -67,6 +67,13 @@ def test_every_model_writes_then_reads_the_cache(reference):
         assert a.strip(), f"{' '.join(cmd)} printed nothing"
 
 
+def test_numba_disable_jit_runs_the_same_kernels_as_python(tmp_path, reference):
+    """NUMBA_DISABLE_JIT=1 (Numba's debugging switch) runs every kernel as plain Python, with
+    the same output byte for byte: no kernel depends on compiled-only behaviour."""
+    env = _env(tmp_path, NUMBA_DISABLE_JIT="1", NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    assert _pass(env) == reference[0]
+
+
 def _read_only_copy(tmp: Path) -> Path:
     """The package copied under ``tmp``, with a ``__pycache__`` that cannot be a directory
     (a file of that name: unwritable even for root) beside every module."""

@@ -114,6 +114,8 @@ def kernel(func: Callable[..., Any] | None = None, **options: Any) -> Any:
 
     def wrap(f: Callable[..., Any]) -> Any:
         dispatcher = numba.njit(**options)(f)
+        if numba.config.DISABLE_JIT:  # NUMBA_DISABLE_JIT=1: njit gave the plain function
+            return dispatcher
         _enable_cache(dispatcher)
         return dispatcher
 
