@@ -263,10 +263,7 @@ with tabs[1]:
             st.markdown("**Forecast per issue and model**")
             show_table(frame)
             for m, r in done["results"].items():
-                unsettled = [f"{i}: {f['settlement']['text']}"
-                             for i, f in r.issue_fields.items()
-                             if isinstance(f, dict) and isinstance(f.get("settlement"), dict)
-                             and f["settlement"]["status"] != "settled"]
+                unsettled = [f"{i}: {text}" for i, text in r.unsettled()]
                 if unsettled:
                     st.caption(f"{m} did not settle on {len(unsettled)} issue(s): "
                                + "; ".join(unsettled))

@@ -109,8 +109,9 @@ def render_table(scenario: Scenario, results: list[Result]) -> str:
     issue_width = max(len("issue"), *(len(i.id) for i in scenario.issues))
     widths = [max(len(r.model), 6) for r in results]
     groups = [[results[k] for k in g] for g in column_groups(issue_width + 3, widths, width)]
-    numbers_width = issue_width + 4 + sum(max(len(r.model), 6) + 3 for r in groups[0])
-    inline = len(groups) == 1 and numbers_width + 3 + _ANCHOR_MIN_WIDTH <= width
+    # one table, and room beside it for the anchors (each cell: padding and border, 3)
+    inline = (len(groups) == 1
+              and issue_width + 4 + sum(w + 3 for w in widths) + 3 + _ANCHOR_MIN_WIDTH <= width)
     first = results[0].model
     labels = [_anchor_label(scenario, i, float(results[0].forecast[i]))
               for i in range(len(scenario.issues))]
@@ -139,9 +140,7 @@ def unsettled_lines(results: list[Result]) -> list[str]:
     """One line per model whose run did not settle on some issue, naming the issues."""
     lines = []
     for r in results:
-        notes = [f"{issue}: {f['settlement']['text']}" for issue, f in r.issue_fields.items()
-                 if isinstance(f, dict) and isinstance(f.get("settlement"), dict)
-                 and f["settlement"]["status"] != "settled"]
+        notes = [f"{issue}: {text}" for issue, text in r.unsettled()]
         if notes:
             lines.append(f"{r.model} did not settle on {len(notes)} of {len(r.issues)} "
                          "issues when its rounds ran out (more rounds: -p rounds=N):")

@@ -250,6 +250,13 @@ class Result:
                         rows.append((self.model, issue, t, actor, float(value)))
         return pd.DataFrame(rows, columns=["model", "issue", "round", "actor", "position"])
 
+    def unsettled(self) -> list[tuple[str, str]]:
+        """(issue, what happened) for each issue the run did not settle on (the
+        ``settlement`` field a model like BDM records per issue; see ``models/settle.py``)."""
+        return [(issue, f["settlement"]["text"]) for issue, f in self.issue_fields.items()
+                if isinstance(f, dict) and isinstance(f.get("settlement"), dict)
+                and f["settlement"]["status"] != "settled"]
+
     def forecast_frame(self) -> pd.DataFrame:
         """One row per issue: the forecast and the rounds run."""
         import pandas as pd
